@@ -1,0 +1,1 @@
+"""Shared plumbing for the LotR API services. No domain code lives here."""

@@ -1,0 +1,35 @@
+"""/healthz (the process answers) and /readyz (its database answers too)."""
+
+from django.db import connections
+from django.db.utils import DatabaseError
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .errors import UNAVAILABLE, error_body
+
+_STATUS = inline_serializer("HealthStatus", {"status": serializers.CharField()})
+
+
+class HealthzApi(APIView):
+    """Liveness: answers as long as the process serves requests; never touches the database."""
+
+    @extend_schema(tags=["health"], responses={200: _STATUS})
+    def get(self, request):
+        return Response({"status": "ok"})
+
+
+class ReadyzApi(APIView):
+    """Readiness: 503 while the service's database does not answer."""
+
+    @extend_schema(tags=["health"], responses={200: _STATUS, 503: _STATUS})
+    def get(self, request):
+        try:
+            for alias in connections:
+                with connections[alias].cursor() as cursor:
+                    cursor.execute("SELECT 1")
+                    cursor.fetchone()
+        except DatabaseError:
+            return Response(error_body(UNAVAILABLE), status=503)
+        return Response({"status": "ready"})

@@ -1,0 +1,140 @@
+"""OpenAPI for the generic resource APIs, generated from the same Resource declarations."""
+
+from functools import cache
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import serializers
+
+from .resources import NUMBER, OBJECT_ID, Resource
+
+ERROR = inline_serializer(
+    "Error",
+    {
+        "success": serializers.BooleanField(),
+        "message": serializers.CharField(),
+        "errors": serializers.DictField(child=serializers.CharField(), required=False),
+        "valid_fields": serializers.ListField(child=serializers.CharField(), required=False),
+    },
+)
+
+_TYPES = {NUMBER: "number", OBJECT_ID: "24-hex id"}
+
+
+@cache
+def document_serializer(resource: Resource, name: str):
+    fields = {}
+    for spec in resource.fields:
+        if spec.type == NUMBER:
+            fields[spec.key] = serializers.FloatField(allow_null=spec.nullable, help_text=spec.description)
+        elif spec.type == OBJECT_ID:
+            fields[spec.key] = serializers.RegexField(
+                r"^[0-9a-f]{24}$", allow_null=spec.nullable, help_text=spec.description
+            )
+        else:
+            fields[spec.key] = serializers.CharField(allow_null=spec.nullable, help_text=spec.description)
+    if resource.id_alias:
+        fields["id"] = serializers.RegexField(r"^[0-9a-f]{24}$", help_text="Same as `_id`.")
+    return inline_serializer(name, fields)
+
+
+@cache
+def envelope_serializer(resource: Resource, name: str):
+    return inline_serializer(
+        f"{name}List",
+        {
+            "docs": serializers.ListField(child=document_serializer(resource, name)),
+            "total": serializers.IntegerField(help_text="Documents matching the filters."),
+            "limit": serializers.IntegerField(),
+            "offset": serializers.IntegerField(required=False, help_text="Absent when `page` was given."),
+            "page": serializers.IntegerField(required=False, help_text="Absent when `offset` was given."),
+            "pages": serializers.IntegerField(required=False, help_text="Absent when `offset` was given."),
+        },
+    )
+
+
+def _pagination_parameters() -> list[OpenApiParameter]:
+    return [
+        OpenApiParameter("limit", int, description="Documents per page (default 1000, at least 1)."),
+        OpenApiParameter("page", int, description="Page number from 1; the envelope then has no `offset`."),
+        OpenApiParameter("offset", int, description="Documents to skip; wins over `page`."),
+        OpenApiParameter(
+            "sort",
+            str,
+            description="`field:asc` or `field:desc`, several comma-separated (`race:asc,name:desc`).",
+        ),
+        OpenApiParameter("access_token", str, description="A token, as an alternative to the Authorization header."),
+    ]
+
+
+def _filter_parameters(resource: Resource) -> list[OpenApiParameter]:
+    params = []
+    for spec in resource.fields:
+        kind = _TYPES.get(spec.type, "text")
+        params.append(
+            OpenApiParameter(
+                spec.key,
+                str,
+                description=(
+                    f"Filter on `{spec.key}` ({kind}): `{spec.key}=v`, `{spec.key}!=v`, lists `a,b`, "
+                    f"`{spec.key}<v`/`<=`/`>`/`>=`, `!{spec.key}` (no value)"
+                    + (", `/regex/i`, `string(...)`." if kind == "text" else ".")
+                ),
+            )
+        )
+    return params
+
+
+class ResourceAutoSchema(AutoSchema):
+    """Documents the generic APIs from the view's `resource` and `kind`."""
+
+    def _resource_view(self):
+        return getattr(self.view, "resource", None) is not None
+
+    def get_override_parameters(self):
+        params = super().get_override_parameters()
+        if not self._resource_view():
+            return params
+        params = [*params, *_pagination_parameters()]
+        if self.view.kind != "list":
+            params.append(OpenApiParameter("id", str, OpenApiParameter.PATH, description="A 24-hex id, in any case."))
+        if self.view.kind != "detail":
+            params += _filter_parameters(self.view.resource)
+        for param in getattr(self.view, "extra_parameters", []):
+            params.append(param)
+        return params
+
+    def get_response_serializers(self):
+        if not self._resource_view():
+            return super().get_response_serializers()
+        name = getattr(self.view, "schema_name", None) or self.view.resource.name.title()
+        responses = {200: envelope_serializer(self.view.resource, name), 400: ERROR, 404: ERROR}
+        if self.view.kind == "list":
+            del responses[404]
+        for status in getattr(self.view, "extra_statuses", ()):
+            responses[status] = ERROR
+        return responses
+
+    def get_description(self):
+        if not self._resource_view():
+            return super().get_description()
+        own = type(self.view).__dict__.get("__doc__")
+        if own:
+            return " ".join(own.split())
+        name = self.view.resource.name
+        return {
+            "list": f"Every {name} matching the filters, sorted and paginated, in the list envelope.",
+            "detail": f"One {name} by id, as a one-document envelope (404 when there is none).",
+            "sublist": f"The {name}s of one parent, with filters, sort and pagination (404 for an unknown parent).",
+        }[self.view.kind]
+
+    def get_operation_id(self):
+        if not self._resource_view():
+            return super().get_operation_id()
+        name = type(self.view).__name__.removesuffix("Api")
+        return name[0].lower() + name[1:]
+
+    def get_tags(self):
+        if self._resource_view():
+            return [self.view.resource.name]
+        return super().get_tags()

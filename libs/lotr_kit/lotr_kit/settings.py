@@ -1,0 +1,137 @@
+"""Settings every service shares. A service's config/settings/base.py star-imports this
+module, then adds its app, database and title with `database_from_env` and
+`spectacular_settings`. Everything that differs between machines is an env var.
+"""
+
+import logging
+import secrets
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from .docs import FILTER_LANGUAGE
+from .env import env_bool, env_int, env_list, env_str
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set: set it to a long random string (or DJANGO_DEBUG=true for a throwaway key)."
+        )
+    SECRET_KEY = secrets.token_urlsafe(50)
+    logging.getLogger("lotr_kit.settings").warning("DJANGO_SECRET_KEY is not set; using a random key (debug only).")
+
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+
+# The largest `limit` a client may ask for; larger values are capped (spec decisions table).
+LOTR_MAX_LIMIT = env_int("LOTR_MAX_LIMIT", 10000, minimum=1)
+
+COMMON_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_prometheus",
+]
+
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "lotr_kit.middleware.RequestIdMiddleware",
+    "lotr_kit.middleware.ApiPathMiddleware",
+    "lotr_kit.errors.JsonErrorMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+
+# /v2/book/ and /v2/book answer the same (ApiPathMiddleware); no redirects.
+APPEND_SLASH = False
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "config.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+USE_TZ = True
+TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en-us"
+
+STATIC_URL = "/static/"
+# Served by WhiteNoise from the installed apps (Swagger UI and admin assets), so a
+# service needs no collectstatic to run; images collect them at build time instead.
+WHITENOISE_USE_FINDERS = True
+
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["lotr_kit.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "lotr_kit.renderers.AlwaysJSONNegotiation",
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "lotr_kit.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "lotr_kit.schema.ResourceAutoSchema",
+    # `format` is a filter field name like any other, not a renderer switch.
+    "URL_FORMAT_OVERRIDE": None,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "lotr_kit.middleware.RequestIdLogFilter"}},
+    "formatters": {"json": {"()": "lotr_kit.middleware.JsonLogFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}
+
+
+def database_from_env(default_sqlite_path) -> dict:
+    """DATABASE_URL (dj-database-url), or an SQLite file under the service's var/."""
+    url = env_str("DATABASE_URL") or f"sqlite:///{default_sqlite_path}"
+    if url.startswith("sqlite:"):
+        default_sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0), conn_health_checks=True)
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        timeout_ms = env_int("DB_STATEMENT_TIMEOUT_MS", 10000, minimum=0)
+        config.setdefault("OPTIONS", {})
+        config["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5, minimum=1))
+        config["OPTIONS"].setdefault("options", f"-c statement_timeout={timeout_ms}")
+    return config
+
+
+def spectacular_settings(*, title: str, description: str) -> dict:
+    return {
+        "TITLE": title,
+        "DESCRIPTION": f"{description}\n\n{FILTER_LANGUAGE}",
+        "VERSION": "2.0.0",
+        "SERVE_INCLUDE_SCHEMA": False,
+        "SWAGGER_UI_DIST": "SIDECAR",
+        "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+        "REDOC_DIST": "SIDECAR",
+        "COMPONENT_SPLIT_REQUEST": True,
+    }

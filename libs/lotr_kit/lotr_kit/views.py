@@ -1,0 +1,116 @@
+"""Generic read APIs for a declared Resource: list, single item, sub-resource list.
+
+A service subclasses them with its resource and a selector; the query language,
+envelope, ids and errors behave the same on every path of every service.
+"""
+
+import random
+from contextlib import nullcontext
+
+from django.conf import settings
+from django.db import DataError, transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .objectid import normalize_object_id
+from .query import Query, QueryError, parse_query
+from .resources import Resource
+from .schema import ResourceAutoSchema
+
+# Every model keeps its CSV row number here: the "natural order" of the original's
+# collection scan, used when no sort is given and to break ties under a sort.
+NATURAL_ORDER = "position"
+
+
+def max_limit() -> int:
+    return settings.LOTR_MAX_LIMIT
+
+
+def paginate(query: Query, queryset: QuerySet, resource: Resource) -> dict:
+    """The envelope for `queryset` under `query`: one COUNT and at most one page query."""
+    queryset = queryset.filter(query.condition)
+    window = query.window
+    try:
+        with transaction.atomic() if query.uses_regex else nullcontext():
+            total = queryset.count()
+            docs: list = []
+            if window.skip < total:
+                page = queryset.order_by(*query.ordering, NATURAL_ORDER).values_list(*resource.columns)
+                docs = resource.documents(list(page[window.skip : window.skip + window.limit]))
+    except DataError as error:
+        # Patterns Python accepts but the database's regex dialect does not.
+        raise QueryError(f"Invalid regex: {str(error).splitlines()[0]}.", param="regex") from None
+    return window.envelope(docs, total)
+
+
+def object_id_or_404(value: str) -> str:
+    object_id = normalize_object_id(value)
+    if object_id is None:
+        raise Http404
+    return object_id
+
+
+class ResourceApi(APIView):
+    resource: Resource
+    schema = ResourceAutoSchema()
+    kind = "list"  # "list", "detail" or "sublist": what the schema documents
+
+
+class ResourceListApi(ResourceApi):
+    """GET a filtered, sorted, paginated list of the resource."""
+
+    def get_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    def get(self, request):
+        query = parse_query(request.query_params, self.resource, max_limit=max_limit())
+        return Response(paginate(query, self.get_queryset(), self.resource))
+
+
+class ResourceDetailApi(ResourceApi):
+    """GET one item as a one-doc envelope; paging and sort apply, filters are validated only."""
+
+    kind = "detail"
+
+    def get_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    def get(self, request, id):
+        object_id = object_id_or_404(id)
+        query = parse_query(request.query_params, self.resource, max_limit=max_limit(), filters=False)
+        rows = list(self.get_queryset().filter(pk=object_id).values_list(*self.resource.columns))
+        if not rows:
+            raise Http404
+        window = query.window
+        docs = self.resource.documents(rows[window.skip : window.skip + window.limit])
+        return Response(window.envelope(docs, len(rows)))
+
+
+class SubResourceListApi(ResourceApi):
+    """GET the children of one parent (a book's chapters); 404 when the parent does not exist."""
+
+    kind = "sublist"
+
+    def parent_exists(self, parent_id: str) -> bool:
+        raise NotImplementedError
+
+    def get_queryset(self, parent_id: str) -> QuerySet:
+        raise NotImplementedError
+
+    def get(self, request, id):
+        parent_id = object_id_or_404(id)
+        query = parse_query(request.query_params, self.resource, max_limit=max_limit())
+        if not self.parent_exists(parent_id):
+            raise Http404
+        return Response(paginate(query, self.get_queryset(parent_id), self.resource))
+
+
+def random_row(queryset: QuerySet, resource: Resource) -> dict | None:
+    """One row picked uniformly at random: a COUNT and one indexed OFFSET, not a full load."""
+    total = queryset.count()
+    if total == 0:
+        return None
+    rows = list(queryset.order_by(NATURAL_ORDER).values_list(*resource.columns)[random.randrange(total) :][:1])
+    return resource.documents(rows)[0] if rows else None
