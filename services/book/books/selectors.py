@@ -1,0 +1,19 @@
+from django.db.models import QuerySet
+
+from .models import Book, Chapter
+
+
+def book_list() -> QuerySet[Book]:
+    return Book.objects.all()
+
+
+def book_exists(*, book_id: str) -> bool:
+    return Book.objects.filter(pk=book_id).exists()
+
+
+def chapter_list() -> QuerySet[Chapter]:
+    return Chapter.objects.all()
+
+
+def chapter_list_for_book(*, book_id: str) -> QuerySet[Chapter]:
+    return Chapter.objects.filter(book=book_id)
