@@ -1,0 +1,21 @@
+"""Settings of the movie service: the shared defaults plus what is its own."""
+
+from pathlib import Path
+
+from lotr_kit.env import env_str
+from lotr_kit.settings import *  # noqa: F403  shared defaults, see libs/lotr_kit/lotr_kit/settings.py
+from lotr_kit.settings import COMMON_APPS, database_from_env, spectacular_settings
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+REPO_DIR = BASE_DIR.parents[1]
+
+INSTALLED_APPS = [*COMMON_APPS, "movies"]
+ROOT_URLCONF = "config.urls"
+DATABASES = {"default": database_from_env(BASE_DIR / "var" / "movie.sqlite3")}
+# Where collectstatic puts files for images; unset locally, where WhiteNoise finds them in the apps.
+STATIC_ROOT = env_str("DJANGO_STATIC_ROOT") or None
+
+# One-API-format CSVs for import_data; the project's own small sample when unset.
+LOTR_DATA_DIR = env_str("LOTR_DATA_DIR") or str(REPO_DIR / "data" / "sample")
+
+SPECTACULAR_SETTINGS = spectacular_settings(title="Movie service", description="Movies and their quotes.")

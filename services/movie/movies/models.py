@@ -1,0 +1,39 @@
+from django.db import models
+
+from lotr_kit.fields import BinaryTextField, ObjectIdField
+
+
+class Movie(models.Model):
+    """A film or a series; every figure is a number (doubles in the original)."""
+
+    id = ObjectIdField(primary_key=True)
+    position = models.PositiveIntegerField(db_index=True, help_text="Row number in the source CSV.")
+    name = BinaryTextField(db_index=True)
+    runtime_in_minutes = models.FloatField(null=True, db_index=True)
+    budget_in_millions = models.FloatField(null=True, db_index=True)
+    box_office_revenue_in_millions = models.FloatField(null=True, db_index=True)
+    academy_award_nominations = models.FloatField(null=True, db_index=True)
+    academy_award_wins = models.FloatField(null=True, db_index=True)
+    rotten_tomatoes_score = models.FloatField(null=True, db_index=True)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self):
+        return self.name
+
+
+class Quote(models.Model):
+    """A line of dialog; `character` is the id of a row of the character service."""
+
+    id = ObjectIdField(primary_key=True)
+    position = models.PositiveIntegerField(db_index=True, help_text="Row number in the source CSV.")
+    dialog = BinaryTextField(db_index=True, help_text="Whitespace already cleaned as the API serves it.")
+    movie = ObjectIdField(null=True, db_index=True)
+    character = ObjectIdField(null=True, db_index=True)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self):
+        return self.dialog[:60]

@@ -1,0 +1,23 @@
+from django.db.models import QuerySet
+
+from .models import Movie, Quote
+
+
+def movie_list() -> QuerySet[Movie]:
+    return Movie.objects.all()
+
+
+def movie_exists(*, movie_id: str) -> bool:
+    return Movie.objects.filter(pk=movie_id).exists()
+
+
+def quote_list() -> QuerySet[Quote]:
+    return Quote.objects.all()
+
+
+def quote_list_for_movie(*, movie_id: str) -> QuerySet[Quote]:
+    return Quote.objects.filter(movie=movie_id)
+
+
+def quote_list_for_character(*, character_id: str) -> QuerySet[Quote]:
+    return Quote.objects.filter(character=character_id)
