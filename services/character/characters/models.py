@@ -1,0 +1,26 @@
+from django.db import models
+
+from lotr_kit.fields import BinaryTextField, ObjectIdField
+
+
+class Character(models.Model):
+    """A character as The One API serves it; every text field may be null except the name."""
+
+    id = ObjectIdField(primary_key=True)
+    position = models.PositiveIntegerField(db_index=True, help_text="Row number in the source CSV.")
+    name = BinaryTextField(db_index=True)
+    wiki_url = BinaryTextField(null=True, db_index=True)
+    race = BinaryTextField(null=True, db_index=True)
+    birth = BinaryTextField(null=True, db_index=True)
+    gender = BinaryTextField(null=True, db_index=True)
+    death = BinaryTextField(null=True, db_index=True)
+    hair = BinaryTextField(null=True, db_index=True)
+    height = BinaryTextField(null=True, db_index=True)
+    realm = BinaryTextField(null=True, db_index=True)
+    spouse = BinaryTextField(null=True, db_index=True)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,12 @@
+from django.db.models import QuerySet
+
+from .models import Character
+
+
+def character_list() -> QuerySet[Character]:
+    """Every character; the query language and natural order are applied by the caller."""
+    return Character.objects.all()
+
+
+def character_exists(*, character_id: str) -> bool:
+    return Character.objects.filter(pk=character_id).exists()

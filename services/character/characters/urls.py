@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import apis
+
+app_name = "characters"
+
+urlpatterns = [
+    path("v2/character", apis.CharacterListApi.as_view(), name="list"),
+    path("v2/character/<str:id>", apis.CharacterDetailApi.as_view(), name="detail"),
+    path("v2/character/<str:id>/quote", apis.CharacterQuoteListApi.as_view(), name="quotes"),
+]

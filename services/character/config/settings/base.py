@@ -1,0 +1,29 @@
+"""Settings of the character service: the shared defaults plus what is its own."""
+
+from pathlib import Path
+
+from lotr_kit.env import env_float, env_int, env_str
+from lotr_kit.settings import *  # noqa: F403  shared defaults, see libs/lotr_kit/lotr_kit/settings.py
+from lotr_kit.settings import COMMON_APPS, database_from_env, spectacular_settings
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+REPO_DIR = BASE_DIR.parents[1]
+
+INSTALLED_APPS = [*COMMON_APPS, "characters"]
+ROOT_URLCONF = "config.urls"
+DATABASES = {"default": database_from_env(BASE_DIR / "var" / "character.sqlite3")}
+# Where collectstatic puts files for images; unset locally, where WhiteNoise finds them in the apps.
+STATIC_ROOT = env_str("DJANGO_STATIC_ROOT") or None
+
+# One-API-format CSVs for import_data; the project's own small sample when unset.
+LOTR_DATA_DIR = env_str("LOTR_DATA_DIR") or str(REPO_DIR / "data" / "sample")
+
+SPECTACULAR_SETTINGS = spectacular_settings(
+    title="Character service", description="Characters; their quotes come from the movie service."
+)
+
+# The movie service answers /v2/character/{id}/quote; a slow or absent one means a 503.
+MOVIE_SERVICE_URL = env_str("MOVIE_SERVICE_URL", "http://127.0.0.1:8002")
+SERVICE_CONNECT_TIMEOUT = env_float("SERVICE_CONNECT_TIMEOUT", 1.0)
+SERVICE_READ_TIMEOUT = env_float("SERVICE_READ_TIMEOUT", 5.0)
+SERVICE_RETRIES = env_int("SERVICE_RETRIES", 2, minimum=0)

@@ -1,0 +1,148 @@
+"""Malformed requests get a 400 JSON naming the problem, never a 500 (decisions table)."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = ["_id", "name", "wikiUrl", "race", "birth", "gender", "death", "hair", "height", "realm", "spouse"]
+
+
+@pytest.mark.parametrize(
+    ("query", "param", "message"),
+    [
+        pytest.param(
+            "foo=bar",
+            "foo",
+            f"Unknown field 'foo' in filter 'foo=bar'. Valid fields: {', '.join(FIELDS)}.",
+            id="unknown-field",
+        ),
+        pytest.param(
+            "Name=Gandalf",
+            "Name",
+            f"Unknown field 'Name' in filter 'Name=Gandalf'. Valid fields: {', '.join(FIELDS)}.",
+            id="field-names-are-case-sensitive",
+        ),
+        pytest.param(
+            "!foo",
+            "!foo",
+            f"Unknown field 'foo' in filter '!foo'. Valid fields: {', '.join(FIELDS)}.",
+            id="unknown-field-not-exists",
+        ),
+        pytest.param(
+            "sort=foo:asc",
+            "sort",
+            f"Cannot sort by unknown field 'foo'. Valid fields: {', '.join(FIELDS)}.",
+            id="sort-unknown-field",
+        ),
+        pytest.param(
+            "sort=name:up", "sort", "Invalid sort direction 'up' for 'name': use name:asc or name:desc.", id="sort-dir"
+        ),
+        pytest.param("sort=a&sort=b", "sort", "Parameter 'sort' was given 2 times; give it once.", id="sort-twice"),
+        pytest.param("limit=0", "limit", "Invalid limit '0': it must be a positive integer.", id="limit-zero"),
+        pytest.param("limit=-2", "limit", "Invalid limit '-2': it must be a positive integer.", id="limit-negative"),
+        pytest.param("limit=abc", "limit", "Invalid limit 'abc': it must be a positive integer.", id="limit-nan"),
+        pytest.param("limit=2.7", "limit", "Invalid limit '2.7': it must be a positive integer.", id="limit-float"),
+        pytest.param("page=0", "page", "Invalid page '0': it must be a positive integer.", id="page-zero"),
+        pytest.param("page=abc", "page", "Invalid page 'abc': it must be a positive integer.", id="page-nan"),
+        pytest.param(
+            "offset=-1", "offset", "Invalid offset '-1': it must be an integer of 0 or more.", id="offset-negative"
+        ),
+        pytest.param("page=1&page=2", "page", "Parameter 'page' was given 2 times; give it once.", id="page-repeated"),
+        pytest.param(
+            "name=/(/",
+            "name",
+            "Invalid regex /(/ for 'name': missing ), unterminated subpattern at position 0.",
+            id="invalid-regex",
+        ),
+        pytest.param(
+            f"name=/{'a' * 201}/",
+            "name",
+            "Invalid filter: regex for 'name' is 201 characters; the limit is 200.",
+            id="regex-too-long",
+        ),
+        pytest.param(
+            "_id=notanid",
+            "_id",
+            "Invalid filter '_id=notanid': '_id' takes 24-hex ids and 'notanid' is not one.",
+            id="bad-id-filter",
+        ),
+        pytest.param(
+            "_id=/abc/",
+            "_id",
+            "Invalid filter '_id=/abc/': '_id' is not text, so it cannot match a regex.",
+            id="regex-on-id",
+        ),
+        pytest.param(
+            "name>/a/",
+            "name>/a/",
+            "Invalid filter 'name>/a/': '>' compares with one value, not a list, a regex or null.",
+            id="regex-with-comparison",
+        ),
+        pytest.param(
+            "name!",
+            "name!",
+            "Malformed filter 'name!': after 'name' expected one of =, !=, <, <=, >, >=.",
+            id="dangling-bang",
+        ),
+        pytest.param("name<", "name<", "Malformed filter 'name<': '<' needs a value.", id="comparison-no-value"),
+        pytest.param(
+            "!name=Frodo",
+            "!name",
+            "Malformed filter '!name=Frodo': a leading '!' means 'has no value' and takes no operator; "
+            "use name!=<value> to exclude a value.",
+            id="bang-with-operator",
+        ),
+        pytest.param(
+            "name=date(2020-01-01)",
+            "name",
+            "Invalid filter 'name=date(2020-01-01)': date(...) values are not supported here.",
+            id="date-caster",
+        ),
+        pytest.param(
+            "filter=%7B%22race%22%3A%22Hobbit%22%7D",
+            "filter",
+            "Unsupported parameter 'filter': raw MongoDB filters are not supported; use the filter language "
+            "(name=Gandalf, race=Hobbit,Human, ...).",
+            id="raw-filter",
+        ),
+        pytest.param(
+            "select=name",
+            "select",
+            "Unsupported parameter 'select': field selection is not supported; every document carries all of its "
+            "fields.",
+            id="select",
+        ),
+        pytest.param("skip=5", "skip", "Unsupported parameter 'skip': use offset=<n> to skip documents.", id="skip"),
+        pytest.param(
+            "createdAt>2020-01-01",
+            "createdAt>2020-01-01",
+            f"Unknown field 'createdAt' in filter 'createdAt>2020-01-01'. Valid fields: {', '.join(FIELDS)}.",
+            id="timestamps-do-not-exist",
+        ),
+    ],
+)
+def test_character_list_rejects_bad_input_with_400(api, query, param, message):
+    response = api.get(f"/v2/character?{query}")
+
+    assert response.status_code == 400, response.content
+    body = response.json()
+    expected = {"success": False, "message": message, "errors": {param: message}}
+    if "Valid fields" in message:
+        expected["valid_fields"] = FIELDS
+    assert body == expected
+
+
+def test_character_detail_validates_parameters_it_ignores(api):
+    response = api.get("/v2/character/5cd99d4bde30eff6ebccfea0?limit=-1")
+
+    assert response.status_code == 400, response.content
+    assert response.json()["message"] == "Invalid limit '-1': it must be a positive integer."
+
+
+def test_character_list_refuses_too_many_parameters(api):
+    query = "&".join(f"name={i}" for i in range(1100))
+
+    response = api.get(f"/v2/character?{query}")
+
+    assert response.status_code == 400, response.content
+    assert response.json() == {"success": False, "message": "Too many query parameters."}
