@@ -1,0 +1,67 @@
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(abspath $(VENV))/bin
+SERVICES := book movie character
+# Scope a target to one service: make test SERVICE=book
+SERVICE ?=
+TARGETS := $(or $(SERVICE),$(SERVICES))
+# The full dataset sits beside the repository here; without it, the shipped sample is used.
+LOTR_DATA_DIR ?= $(if $(wildcard ../shared/data/one-api/books.csv),$(abspath ../shared/data/one-api),)
+export LOTR_DATA_DIR
+# One service alone: make serve SERVICE=book PORT=8001
+PORT ?= 8001
+
+.PHONY: help venv test test-services test-system lint format migrate load-data serve clean check-python
+
+help: ## List targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	  || { echo "Python 3.11 or newer is needed as '$(PYTHON)' (set PYTHON=...)."; exit 1; }
+
+venv: $(VENV)/.installed ## Create the virtualenv and install every pinned requirement
+
+$(VENV)/.installed: requirements-dev.txt $(foreach s,$(SERVICES),services/$(s)/requirements.txt) libs/lotr_kit/pyproject.toml | check-python
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+test: venv lint test-services test-system ## Run every test suite (PostgreSQL when <SERVICE>_DATABASE_URL is set)
+
+test-services: venv ## Each service's own suite, against its <SERVICE>_DATABASE_URL or SQLite
+	@for s in $(TARGETS); do \
+	  var="$${s^^}_DATABASE_URL"; \
+	  echo "== $$s service (data: $${LOTR_DATA_DIR:-shipped sample}, database: $${!var:-sqlite})"; \
+	  (cd services/$$s && DATABASE_URL="$${!var:-}" $(BIN)/pytest); \
+	done
+
+test-system: venv ## Services as real processes on loopback: cross-service calls, outages
+	$(BIN)/pytest
+
+lint: venv ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv ## Fix what ruff can fix
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrate: venv ## Create or update each service's own database
+	@for s in $(TARGETS); do (cd services/$$s && DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --no-input -v 1); done
+
+load-data: migrate ## Import LOTR_DATA_DIR (or the shipped sample) into each service
+	@for s in $(TARGETS); do (cd services/$$s && DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py import_data); done
+
+serve: venv ## Run one service alone under gunicorn: make serve SERVICE=book PORT=8001
+	@test -n "$(SERVICE)" || { echo "Name the service: make serve SERVICE=book"; exit 1; }
+	cd services/$(SERVICE) && DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(40))')}" \
+	  $(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2
+
+clean: ## Remove the virtualenv and every service's local SQLite database
+	rm -rf $(VENV) $(foreach s,$(SERVICES),services/$(s)/var)
