@@ -4,6 +4,7 @@ from a test module so each service checks its own schema, docs, health and admin
 import json
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from openapi_spec_validator import validate
 
@@ -78,6 +79,32 @@ def test_metrics_are_prometheus_text(client):
 
     assert response.status_code == 200
     assert b"django_http_requests_before_middlewares_total" in response.content
+
+
+@pytest.mark.urls("lotr_kit.testing_urls")
+@pytest.mark.parametrize("path", ["/__crash__", "/__crash_api__"])
+def test_unexpected_faults_answer_500_json_without_a_trace(client, path):
+    client.raise_request_exception = False
+
+    response = client.get(path)
+
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"success": False, "message": "Something went wrong."}
+
+
+@pytest.mark.django_db
+def test_admin_manages_the_services_own_tables(admin_client):
+    from django.apps import apps
+
+    app = next(a for a in apps.get_app_configs() if a.path.startswith(str(settings.BASE_DIR)))
+
+    index = admin_client.get("/admin/")
+
+    assert index.status_code == 200
+    for model in app.get_models():
+        changelist = admin_client.get(f"/admin/{app.label}/{model._meta.model_name}/")
+        assert changelist.status_code == 200, (model, changelist.status_code)
 
 
 def test_unexpected_paths_outside_v2_are_json_404(client):

@@ -126,6 +126,10 @@ def parse_query(params, resource: Resource, *, max_limit: int, filters: bool = T
     With `filters=False` (single-item routes) filter parameters are still validated but
     not applied, as the original parses and then ignores them there.
     """
+    for key, values in params.lists():
+        if "\x00" in key or any("\x00" in value for value in values):
+            # No database stores NUL in text; PostgreSQL refuses it outright.
+            raise QueryError(f"Parameter {key!r} contains a NUL character.", param=key)
     window = parse_window(params, max_limit=max_limit)
     ordering = parse_sort(params, resource)
     clauses = parse_filters(params, resource)

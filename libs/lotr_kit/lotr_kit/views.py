@@ -40,8 +40,8 @@ def paginate(query: Query, queryset: QuerySet, resource: Resource) -> dict:
                 page = queryset.order_by(*query.ordering, NATURAL_ORDER).values_list(*resource.columns)
                 docs = resource.documents(list(page[window.skip : window.skip + window.limit]))
     except DataError as error:
-        # Patterns Python accepts but the database's regex dialect does not.
-        raise QueryError(f"Invalid regex: {str(error).splitlines()[0]}.", param="regex") from None
+        # Regex patterns Python accepts but the database's dialect does not.
+        raise QueryError(f"Invalid filter: {str(error).splitlines()[0]}.", param="filter") from None
     return window.envelope(docs, total)
 
 

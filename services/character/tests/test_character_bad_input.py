@@ -112,6 +112,13 @@ FIELDS = ["_id", "name", "wikiUrl", "race", "birth", "gender", "death", "hair", 
             "fields.",
             id="select",
         ),
+        pytest.param("name=a%00b", "name", "Parameter 'name' contains a NUL character.", id="nul-character"),
+        pytest.param(
+            "foo!=bar",
+            "foo!",
+            f"Unknown field 'foo' in filter 'foo!=bar'. Valid fields: {', '.join(FIELDS)}.",
+            id="unknown-field-negated",
+        ),
         pytest.param("skip=5", "skip", "Unsupported parameter 'skip': use offset=<n> to skip documents.", id="skip"),
         pytest.param(
             "createdAt>2020-01-01",
@@ -146,3 +153,17 @@ def test_character_list_refuses_too_many_parameters(api):
 
     assert response.status_code == 400, response.content
     assert response.json() == {"success": False, "message": "Too many query parameters."}
+
+
+def test_character_list_regex_dialect_is_the_databases(api, settings):
+    """Patterns are checked with Python's re and run by the database. PostgreSQL (the
+    reference) rejects Python-only syntax such as named groups with a 400; SQLite runs
+    regexes through Python's re and accepts them."""
+    response = api.get("/v2/character?name=/(?P<x>Gandalf)/")
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        assert response.status_code == 400, response.content
+        assert response.json()["message"] == "Invalid filter: invalid regular expression: invalid embedded option."
+    else:
+        assert response.status_code == 200, response.content
+        assert [c["name"] for c in response.json()["docs"]] == ["Gandalf"]

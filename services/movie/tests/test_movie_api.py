@@ -159,3 +159,18 @@ def test_movie_lists_run_a_fixed_number_of_queries(api, django_assert_max_num_qu
         api.json("/v2/movie?budgetInMillions<100")
     with django_assert_max_num_queries(3):
         api.json(f"/v2/movie/{TWO_TOWERS}/quote?limit=1000")
+
+
+def test_movie_reads_need_no_token_by_default(api, movies):
+    """Checklist §12 #2/#3 under this project's default (reads open unless the operator says)."""
+    response = api.get("/v2/movie")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["docs"][0]["_id"] == movies[0]["_id"]
+
+
+def test_movie_access_token_is_never_a_filter(api, movies):
+    """Checklist §12 #16: the original empties the list; here the token is not a filter."""
+    body = api.json("/v2/movie?access_token=abcdefghijklmnopqrst")
+
+    assert body["total"] == len(movies)

@@ -1,0 +1,27 @@
+"""A service's own URLs plus views that fail on purpose, for tests of the 500 path."""
+
+from django.urls import path
+from rest_framework.views import APIView
+
+from config.urls import urlpatterns as service_urlpatterns  # every service has config.urls
+
+
+def crash(request):
+    raise RuntimeError("a fault no handler expects")
+
+
+class CrashApi(APIView):
+    def get(self, request):
+        raise ZeroDivisionError("a fault inside an API view")
+
+
+urlpatterns = [
+    path("__crash__", crash),
+    path("__crash_api__", CrashApi.as_view()),
+    *service_urlpatterns,
+]
+
+handler400 = "lotr_kit.errors.handler400"
+handler403 = "lotr_kit.errors.handler403"
+handler404 = "lotr_kit.errors.handler404"
+handler500 = "lotr_kit.errors.handler500"
