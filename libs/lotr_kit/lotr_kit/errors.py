@@ -29,7 +29,10 @@ def error_body(message: str, **extra) -> dict:
 
 
 def error_response(status: int, message: str, **extra) -> JsonResponse:
-    return JsonResponse(error_body(message, **extra), status=status, json_dumps_params={"ensure_ascii": False})
+    # Compact, raw UTF-8: the same bytes the API's renderer writes.
+    return JsonResponse(
+        error_body(message, **extra), status=status, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")}
+    )
 
 
 def query_error_body(error: QueryError) -> dict:

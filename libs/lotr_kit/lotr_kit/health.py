@@ -2,20 +2,17 @@
 
 from django.db import connections
 from django.db.utils import DatabaseError
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .errors import UNAVAILABLE, error_body
 
-_STATUS = inline_serializer("HealthStatus", {"status": serializers.CharField()})
-
 
 class HealthzApi(APIView):
     """Liveness: answers as long as the process serves requests; never touches the database."""
 
-    @extend_schema(tags=["health"], responses={200: _STATUS})
+    schema = None  # operational, not part of the public API (the gateway does not route it)
+
     def get(self, request):
         return Response({"status": "ok"})
 
@@ -23,7 +20,8 @@ class HealthzApi(APIView):
 class ReadyzApi(APIView):
     """Readiness: 503 while the service's database does not answer."""
 
-    @extend_schema(tags=["health"], responses={200: _STATUS, 503: _STATUS})
+    schema = None  # operational, not part of the public API (the gateway does not route it)
+
     def get(self, request):
         try:
             for alias in connections:

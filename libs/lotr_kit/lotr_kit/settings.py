@@ -44,6 +44,8 @@ COMMON_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "lotr_kit.middleware.RequestIdMiddleware",
+    # ETag on every GET and 304 for a matching If-None-Match, through the gateway too.
+    "django.middleware.http.ConditionalGetMiddleware",
     "lotr_kit.middleware.ApiPathMiddleware",
     "lotr_kit.errors.JsonErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
