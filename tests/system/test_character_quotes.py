@@ -12,6 +12,22 @@ GANDALF = "5cd99d4bde30eff6ebccfea0"
 
 
 @pytest.fixture(scope="module")
+def movie(start_service):
+    return start_service("movie")
+
+
+@pytest.fixture(scope="module")
+def character(start_service, movie):
+    return start_service(
+        "character",
+        MOVIE_SERVICE_URL=movie.url,
+        SERVICE_CONNECT_TIMEOUT="0.5",
+        SERVICE_READ_TIMEOUT="2",
+        SERVICE_RETRIES="1",
+    )
+
+
+@pytest.fixture(scope="module")
 def gandalf_quotes(data_dir):
     return [
         {**q, "dialog": clean_dialog(q["dialog"]), "id": q["_id"]}

@@ -3,9 +3,8 @@
 import pytest
 import requests
 
-from lotr_kit.testing import ServiceProcess, free_port
-
-from .conftest import REPO
+from lotr_kit.testing import free_port
+from tests.stack import ServiceProcess
 
 UNAVAILABLE = {"success": False, "message": "Service currently not available."}
 
@@ -17,7 +16,7 @@ def orphan(request, tmp_path_factory):
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('nodb')}/missing/dir/book.sqlite3"  # cannot be opened
     env = {"DATABASE_URL": url, "DJANGO_SECRET_KEY": "system-test-only", "DB_CONNECT_TIMEOUT": "1"}
-    process = ServiceProcess(REPO / "services" / "book", env).start()
+    process = ServiceProcess("book", env).start()
     yield process
     process.stop()
 

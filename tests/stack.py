@@ -1,0 +1,181 @@
+"""The real parts, as processes on loopback, for system tests: services under gunicorn and
+the gateway (nginx) rendered from its template exactly as the image and `make run` do."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dj_database_url
+import psycopg
+import requests
+
+from lotr_kit.testing import free_port
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(REPO / "scripts"))
+from localstack import nginx_binary  # noqa: E402  the same nginx `make run` uses
+
+
+class Process:
+    """A child process in its own session, stopped with its whole group."""
+
+    process: subprocess.Popen | None = None
+
+    def wait_healthy(self, url: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self} exited with {self.process.returncode} on start")
+            try:
+                if requests.get(url, timeout=1).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"{self} did not answer {url} within {timeout}s")
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, sig)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+class ServiceProcess(Process):
+    """One service under gunicorn on a loopback port, as it runs in production."""
+
+    def __init__(self, service: str, env: dict[str, str], *, workers: int = 1, access_log: Path | None = None):
+        self.service = service
+        self.access_log = access_log
+        self.service_dir = REPO / "services" / service
+        self.port = free_port()
+        self.env = {**os.environ, **env}
+        self.workers = workers
+
+    def __str__(self):
+        return f"{self.service} service"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def manage(self, *args: str) -> str:
+        result = subprocess.run(
+            [str(BIN / "python"), "manage.py", *args],
+            cwd=self.service_dir,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed for {self}:\n{result.stderr}")
+        return result.stdout
+
+    def start(self, timeout: float = 30) -> "ServiceProcess":
+        self.process = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--graceful-timeout",
+                "2",
+                *(
+                    # The request line and the X-Request-ID the service received, one per line.
+                    ["--access-logfile", str(self.access_log), "--access-logformat", "%(r)s %({x-request-id}i)s"]
+                    if self.access_log
+                    else []
+                ),
+            ],
+            cwd=self.service_dir,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        self.wait_healthy(f"{self.url}/healthz", timeout)
+        return self
+
+
+class GatewayProcess(Process):
+    """nginx in the foreground with a prefix rendered by gateway/render.py."""
+
+    def __init__(self, prefix: Path, upstreams: dict[str, str], **settings: str):
+        self.prefix = prefix
+        self.port = free_port()
+        self.env = {
+            **os.environ,
+            **{f"GATEWAY_{name.upper()}_UPSTREAM": address for name, address in upstreams.items()},
+            "GATEWAY_PORT": str(self.port),
+            "GATEWAY_CACHE_DIR": str(prefix / "cache"),
+            "GATEWAY_ACCESS_LOG": str(prefix / "logs" / "access.log"),
+            **settings,
+        }
+
+    def __str__(self):
+        return "gateway"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def nginx(self) -> list[str]:
+        return [nginx_binary(), "-p", str(self.prefix), "-c", "nginx.conf", "-e", str(self.prefix / "logs/error.log")]
+
+    def render(self) -> "GatewayProcess":
+        script = f'. "{REPO}/gateway/defaults.envsh" && exec "{BIN}/python" "{REPO}/gateway/render.py" "$0"'
+        subprocess.run(["sh", "-c", script, str(self.prefix)], env=self.env, check=True)
+        return self
+
+    def check(self) -> subprocess.CompletedProcess:
+        return subprocess.run([*self.nginx, "-t"], capture_output=True, text=True, check=False)
+
+    def start(self, timeout: float = 15) -> "GatewayProcess":
+        self.render()
+        checked = self.check()
+        if checked.returncode != 0:
+            raise RuntimeError(f"nginx -t failed:\n{checked.stderr}")
+        self.process = subprocess.Popen(
+            [*self.nginx, "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        self.wait_healthy(f"{self.url}/healthz", timeout)
+        return self
+
+    def stop(self, sig: int = signal.SIGQUIT) -> None:
+        super().stop(sig)
+
+
+def system_database_url(service: str, tmp_dir: Path) -> str:
+    """`<name>_system` on the PostgreSQL of <SERVICE>_DATABASE_URL, made anew; else SQLite."""
+    url = os.environ.get(f"{service.upper()}_DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return f"sqlite:///{tmp_dir / f'{service}.sqlite3'}"
+    config = dj_database_url.parse(url)
+    name = f"{config['NAME']}_system"
+    with psycopg.connect(
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return url.rsplit("/", 1)[0] + f"/{name}"
