@@ -1,0 +1,55 @@
+"""Rate limits per client address: 429 JSON with Retry-After; preflights never counted;
+X-Forwarded-For trusted only from GATEWAY_TRUSTED_PROXIES."""
+
+import pytest
+import requests
+
+TOO_MANY = {"success": False, "message": "Too many requests, please try again later."}
+
+
+@pytest.fixture(scope="module")
+def book_upstream(start_service):
+    return {"book": f"127.0.0.1:{start_service('book').port}", "movie": "127.0.0.1:9", "character": "127.0.0.1:9"}
+
+
+def statuses(gateway, count, **headers):
+    return [requests.get(f"{gateway.url}/v2/book", headers=headers, timeout=10).status_code for _ in range(count)]
+
+
+def test_requests_past_the_limit_get_429_json_with_retry_after(start_gateway, book_upstream):
+    gateway = start_gateway(book_upstream, GATEWAY_RATE_LIMIT="1r/m", GATEWAY_RATE_BURST="2")
+
+    assert statuses(gateway, 3) == [200, 200, 200]  # one at the rate, two of burst
+    response = requests.get(f"{gateway.url}/v2/book", timeout=10)
+
+    assert response.status_code == 429
+    assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+    assert response.headers["Retry-After"] == "1"
+    assert response.json() == TOO_MANY
+    preflight = requests.options(
+        f"{gateway.url}/v2/book",
+        headers={"Origin": "https://app.example", "Access-Control-Request-Method": "GET"},
+        timeout=10,
+    )
+    assert preflight.status_code == 204
+
+
+def test_trusted_proxies_name_the_client(start_gateway, book_upstream):
+    # Loopback is a trusted proxy by default: each forwarded client has its own budget.
+    gateway = start_gateway(book_upstream, GATEWAY_RATE_LIMIT="1r/m", GATEWAY_RATE_BURST="1")
+
+    first = statuses(gateway, 3, **{"X-Forwarded-For": "203.0.113.7"})
+    other_client = statuses(gateway, 1, **{"X-Forwarded-For": "203.0.113.8"})
+
+    assert first == [200, 200, 429]
+    assert other_client == [200]
+
+
+def test_forwarded_for_from_an_untrusted_peer_is_ignored(start_gateway, book_upstream):
+    gateway = start_gateway(
+        book_upstream, GATEWAY_RATE_LIMIT="1r/m", GATEWAY_RATE_BURST="1", GATEWAY_TRUSTED_PROXIES="10.0.0.0/8"
+    )
+
+    spoofed = [statuses(gateway, 1, **{"X-Forwarded-For": f"203.0.113.{n}"})[0] for n in range(1, 5)]
+
+    assert spoofed == [200, 200, 429, 429]
