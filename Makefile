@@ -16,10 +16,22 @@ export LOTR_DATA_DIR
 # One service alone: make serve SERVICE=book PORT=8001
 PORT ?= 8001
 
-.PHONY: help venv test test-services test-system lint format migrate load-data serve clean check-python
+.PHONY: help run stop status logs venv test test-services test-system lint format migrate load-data serve clean check-python
 
 help: ## List targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+run: venv ## Start every service and the gateway on http://127.0.0.1:8080; returns once all are healthy
+	$(BIN)/python scripts/localstack.py run
+
+stop: ## Stop exactly what `make run` started
+	$(PYTHON) scripts/localstack.py stop
+
+status: ## Show which parts of `make run` are up and healthy
+	$(PYTHON) scripts/localstack.py status
+
+logs: ## Last lines of every log, or of one: make logs SERVICE=gateway
+	$(PYTHON) scripts/localstack.py logs $(SERVICE)
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -41,7 +53,7 @@ test-services: venv ## Each service's own suite, against its <SERVICE>_DATABASE_
 	  (cd services/$$s && DATABASE_URL="$${!var:-}" $(BIN)/pytest); \
 	done
 
-test-system: venv ## Services as real processes on loopback: cross-service calls, outages
+test-system: venv ## The gateway (real nginx) and services as real processes on loopback
 	$(BIN)/pytest
 
 lint: venv ## ruff lint and format check
@@ -63,5 +75,5 @@ serve: venv ## Run one service alone under gunicorn: make serve SERVICE=book POR
 	cd services/$(SERVICE) && DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(40))')}" \
 	  $(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2
 
-clean: ## Remove the virtualenv and every service's local SQLite database
-	rm -rf $(VENV) $(foreach s,$(SERVICES),services/$(s)/var)
+clean: stop ## Remove the virtualenv, local databases, logs and the rendered gateway
+	rm -rf $(VENV) var $(foreach s,$(SERVICES),services/$(s)/var)
