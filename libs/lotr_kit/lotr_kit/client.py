@@ -15,10 +15,12 @@ class ServiceClient:
     def __init__(self, base_url: str, *, connect_timeout: float, read_timeout: float, retries: int = 2):
         self.base_url = base_url.rstrip("/")
         self.timeout = (connect_timeout, read_timeout)
+        # Connection failures and 502/503/504 are retried; a read timeout is not: the other
+        # side is busy with the request already, and asking again only doubles its load.
         retry = Retry(
             total=retries,
             connect=retries,
-            read=retries,
+            read=0,
             status=retries,
             backoff_factor=0.05,
             status_forcelist=(502, 503, 504),

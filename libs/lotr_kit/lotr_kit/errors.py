@@ -31,7 +31,10 @@ def error_body(message: str, **extra) -> dict:
 def error_response(status: int, message: str, **extra) -> JsonResponse:
     # Compact, raw UTF-8: the same bytes the API's renderer writes.
     return JsonResponse(
-        error_body(message, **extra), status=status, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")}
+        error_body(message, **extra),
+        status=status,
+        content_type="application/json; charset=utf-8",
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
     )
 
 

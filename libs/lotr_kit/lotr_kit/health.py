@@ -3,12 +3,12 @@
 from django.db import connections
 from django.db.utils import DatabaseError
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from .errors import UNAVAILABLE, error_body
+from .views import ReadOnlyApi
 
 
-class HealthzApi(APIView):
+class HealthzApi(ReadOnlyApi):
     """Liveness: answers as long as the process serves requests; never touches the database."""
 
     schema = None  # operational, not part of the public API (the gateway does not route it)
@@ -17,7 +17,7 @@ class HealthzApi(APIView):
         return Response({"status": "ok"})
 
 
-class ReadyzApi(APIView):
+class ReadyzApi(ReadOnlyApi):
     """Readiness: 503 while the service's database does not answer."""
 
     schema = None  # operational, not part of the public API (the gateway does not route it)

@@ -112,3 +112,36 @@ def test_unexpected_paths_outside_v2_are_json_404(client):
 
     assert response.status_code == 404
     assert response.json() == {"success": False, "message": "Not found."}
+
+
+@pytest.mark.django_db
+def test_text_columns_compare_in_binary_order():
+    """MongoDB's string order on PostgreSQL needs the "C" collation on each text column (the
+    sort tests alone would pass on a server whose default collation happens to be C)."""
+    from django.apps import apps
+    from django.db import connection
+
+    from lotr_kit.fields import BinaryCharField, BinaryTextField
+
+    app = next(a for a in apps.get_app_configs() if a.path.startswith(str(settings.BASE_DIR)))
+    columns = [
+        (model._meta.db_table, field.column)
+        for model in app.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, BinaryCharField | BinaryTextField)
+    ]
+    assert columns
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT table_name, column_name, collation_name FROM information_schema.columns "
+                "WHERE table_name = ANY(%s)",
+                [sorted({table for table, _ in columns})],
+            )
+            found = {(table, column): collation for table, column, collation in cursor.fetchall()}
+            collations = {key: found.get(key) for key in columns}
+        assert collations == dict.fromkeys(columns, "C")
+    else:  # SQLite's default collation, BINARY, already compares bytes
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 'Z' < 'a', 'a' < 'Ó'")
+            assert cursor.fetchone() == (1, 1)

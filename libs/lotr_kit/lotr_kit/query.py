@@ -10,14 +10,23 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import F, Q
 from django.db.models.expressions import OrderBy
+from django.db.models.functions import Collate
+from django.db.models.lookups import IRegex
 
+from .regex import to_postgres
 from .resources import NUMBER, OBJECT_ID, Resource
 from .resources import Field as ResourceField
 
 DEFAULT_LIMIT = 1000
 MAX_REGEX_LENGTH = 200
+# page and offset beyond this are no use and cannot be written as JSON numbers by every client.
+MAX_POSITION = 2**53 - 1
+# Case-insensitive matching on PostgreSQL: the columns' "C" collation folds ASCII letters
+# only (/^óin/i would miss "Óin"), so such regexes compare under ICU's root collation.
+ICASE_COLLATION = "und-x-icu"
 
 # Parameters that are never filters. `access_token` carries a token (spec decisions table).
 PAGINATION_PARAMS = ("limit", "page", "offset")
@@ -57,6 +66,7 @@ class QueryError(Exception):
 class Regex:
     pattern: str
     ignore_case: bool
+    param: str  # the query parameter that carried it, for error messages
 
 
 @dataclass
@@ -116,8 +126,8 @@ class Query:
         return condition
 
     @property
-    def uses_regex(self) -> bool:
-        return any(isinstance(v, Regex) for c in self.clauses for v in c.values)
+    def regexes(self) -> list[Regex]:
+        return [v for c in self.clauses for v in c.values if isinstance(v, Regex)]
 
 
 def parse_query(params, resource: Resource, *, max_limit: int, filters: bool = True) -> Query:
@@ -144,7 +154,7 @@ def parse_window(params, *, max_limit: int) -> Window:
     if limit is None:
         limit_value = min(DEFAULT_LIMIT, max_limit)
     else:
-        limit_value = _positive_int("limit", limit, minimum=1)
+        limit_value = _positive_int("limit", limit, minimum=1, maximum=None)  # capped below, not refused
         if limit_value > max_limit:
             limit_value, capped = max_limit, True
     page_value = None if page is None else _positive_int("page", page, minimum=1)
@@ -231,6 +241,8 @@ def _parse_clause(key: str, value: str, resource: Resource) -> Clause:
             param=key,
         )
     raw = rest[len(operator) :]
+    if operator == "=" and raw == "":
+        return Clause(spec, "exists")  # a key spelled "name=" with no value, as in "name="
     if operator in ("=", "!="):
         if raw == "" and operator == "!=":
             raise QueryError(f"Malformed filter '{text}': '!=' needs a value.", param=key)
@@ -296,7 +308,7 @@ def _regex(spec: ResourceField, pattern: str, ignore_case: bool, text: str, key:
         re.compile(pattern)
     except re.error as error:
         raise QueryError(f"Invalid regex /{pattern}/ for '{spec.key}': {error}.", param=key) from None
-    return Regex(pattern, ignore_case)
+    return Regex(pattern, ignore_case, key)
 
 
 def _clause_q(clause: Clause) -> Q:
@@ -315,13 +327,27 @@ def _clause_q(clause: Clause) -> Q:
         matches |= Q(**{column: plain[0]})
     elif plain:
         matches |= Q(**{f"{column}__in": plain})
-    for value in clause.values:
-        if value is None:
-            matches |= Q(**{f"{column}__isnull": True})
-        elif isinstance(value, Regex):
-            lookup = "iregex" if value.ignore_case else "regex"
-            matches |= Q(**{f"{column}__{lookup}": value.pattern})
-    return ~matches if clause.op == "ne" else matches
+    regexes = [v for v in clause.values if isinstance(v, Regex)]
+    for value in regexes:
+        matches |= _regex_q(column, value)
+    if None in clause.values:
+        matches |= Q(**{f"{column}__isnull": True})
+    if clause.op == "eq":
+        return matches
+    if regexes and None not in clause.values:
+        # Negation keeps rows whose value is null (MongoDB's $ne/$nin/$not). Django adds
+        # that to negated field lookups itself, not to the collated regex expression.
+        return ~matches | Q(**{f"{column}__isnull": True})
+    return ~matches
+
+
+def _regex_q(column: str, value: Regex) -> Q:
+    if connection.vendor != "postgresql":
+        return Q(**{f"{column}__{'iregex' if value.ignore_case else 'regex'}": value.pattern})
+    pattern = to_postgres(value.pattern)
+    if value.ignore_case:
+        return Q(IRegex(Collate(F(column), ICASE_COLLATION), pattern))
+    return Q(**{f"{column}__regex": pattern})
 
 
 def _single(params, name: str) -> str | None:
@@ -334,8 +360,10 @@ def _single(params, name: str) -> str | None:
     return values[0]
 
 
-def _positive_int(name: str, raw: str, *, minimum: int) -> int:
+def _positive_int(name: str, raw: str, *, minimum: int, maximum: int | None = MAX_POSITION) -> int:
     if not _UNSIGNED.fullmatch(raw) or int(raw) < minimum:
         kind = "a positive integer" if minimum == 1 else "an integer of 0 or more"
         raise QueryError(f"Invalid {name} '{raw}': it must be {kind}.", param=name)
+    if maximum is not None and int(raw) > maximum:
+        raise QueryError(f"Invalid {name} '{raw}': it must be at most {maximum}.", param=name)
     return int(raw)

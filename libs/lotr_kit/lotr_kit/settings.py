@@ -27,6 +27,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 
 # The largest `limit` a client may ask for; larger values are capped (spec decisions table).
 LOTR_MAX_LIMIT = env_int("LOTR_MAX_LIMIT", 10000, minimum=1)
+# Time one list request may spend matching regex filters; past it, a 400.
+LOTR_REGEX_TIMEOUT_MS = env_int("LOTR_REGEX_TIMEOUT_MS", 2000, minimum=1)
 
 COMMON_APPS = [
     "django.contrib.admin",
@@ -39,6 +41,7 @@ COMMON_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_prometheus",
+    "lotr_kit",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +98,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
+    # No OPTIONS self-description: other methods than GET/HEAD are a 405 (decisions table).
+    "DEFAULT_METADATA_CLASS": None,
     "EXCEPTION_HANDLER": "lotr_kit.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "lotr_kit.schema.ResourceAutoSchema",
     # `format` is a filter field name like any other, not a renderer switch.
@@ -119,7 +124,7 @@ def database_from_env(default_sqlite_path) -> dict:
         default_sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0), conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.postgresql":
-        timeout_ms = env_int("DB_STATEMENT_TIMEOUT_MS", 10000, minimum=0)
+        timeout_ms = env_int("DB_STATEMENT_TIMEOUT_MS", 5000, minimum=0)
         config.setdefault("OPTIONS", {})
         config["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5, minimum=1))
         config["OPTIONS"].setdefault("options", f"-c statement_timeout={timeout_ms}")

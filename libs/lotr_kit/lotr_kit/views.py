@@ -5,10 +5,11 @@ envelope, ids and errors behave the same on every path of every service.
 """
 
 import random
-from contextlib import nullcontext
+import time
+from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import DataError, transaction
+from django.db import DataError, OperationalError, connection, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework.response import Response
@@ -16,6 +17,7 @@ from rest_framework.views import APIView
 
 from .objectid import normalize_object_id
 from .query import Query, QueryError, parse_query
+from .regex import regex_budget
 from .resources import Resource
 from .schema import ResourceAutoSchema
 
@@ -32,17 +34,44 @@ def paginate(query: Query, queryset: QuerySet, resource: Resource) -> dict:
     """The envelope for `queryset` under `query`: one COUNT and at most one page query."""
     queryset = queryset.filter(query.condition)
     window = query.window
-    try:
-        with transaction.atomic() if query.uses_regex else nullcontext():
-            total = queryset.count()
-            docs: list = []
-            if window.skip < total:
-                page = queryset.order_by(*query.ordering, NATURAL_ORDER).values_list(*resource.columns)
-                docs = resource.documents(list(page[window.skip : window.skip + window.limit]))
-    except DataError as error:
-        # Regex patterns Python accepts but the database's dialect does not.
-        raise QueryError(f"Invalid filter: {str(error).splitlines()[0]}.", param="filter") from None
+    with _regex_guard(query):
+        total = queryset.count()
+        docs: list = []
+        if window.skip < total:
+            page = queryset.order_by(*query.ordering, NATURAL_ORDER).values_list(*resource.columns)
+            docs = resource.documents(list(page[window.skip : window.skip + window.limit]))
     return window.envelope(docs, total)
+
+
+@contextmanager
+def _regex_guard(query: Query):
+    """Run a query with regexes in a savepoint, within LOTR_REGEX_TIMEOUT_MS; turn what the
+    database says about a pattern (too slow, or not valid in its dialect) into a 400."""
+    regexes = query.regexes
+    if not regexes:
+        yield
+        return
+    seconds = settings.LOTR_REGEX_TIMEOUT_MS / 1000
+    deadline = time.monotonic() + seconds
+    first = regexes[0]
+    try:
+        with transaction.atomic(), regex_budget(seconds):
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL statement_timeout = {int(settings.LOTR_REGEX_TIMEOUT_MS)}")
+            yield
+    except DataError as error:
+        message = f"Invalid regex /{first.pattern}/: {str(error).splitlines()[0]}."
+        raise QueryError(message, param=first.param) from None
+    except OperationalError as error:
+        if not (time.monotonic() >= deadline or _cancelled(error)):
+            raise
+        message = f"Regex /{first.pattern}/ took longer than {seconds:g} s to run; simplify it."
+        raise QueryError(message, param=first.param) from None
+
+
+def _cancelled(error: OperationalError) -> bool:
+    return type(error.__cause__).__name__ == "QueryCanceled"  # psycopg's statement_timeout error
 
 
 def object_id_or_404(value: str) -> str:
@@ -52,7 +81,13 @@ def object_id_or_404(value: str) -> str:
     return object_id
 
 
-class ResourceApi(APIView):
+class ReadOnlyApi(APIView):
+    """GET and HEAD only: anything else is a 405 JSON whose Allow header says so."""
+
+    http_method_names = ["get", "head"]
+
+
+class ResourceApi(ReadOnlyApi):
     resource: Resource
     schema = ResourceAutoSchema()
     kind = "list"  # "list", "detail" or "sublist": what the schema documents

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+
+
+class LotrKitConfig(AppConfig):
+    """Installed in every service for the hooks below; the kit has no models."""
+
+    name = "lotr_kit"
+    label = "lotr_kit"
+
+    def ready(self):
+        from .regex import install_sqlite_regexp
+
+        connection_created.connect(install_sqlite_regexp, dispatch_uid="lotr_kit.regex")
