@@ -73,7 +73,7 @@ load-data: migrate ## Import LOTR_DATA_DIR (or the shipped sample) into each ser
 serve: venv ## Run one service alone under gunicorn: make serve SERVICE=book PORT=8001
 	@test -n "$(SERVICE)" || { echo "Name the service: make serve SERVICE=book"; exit 1; }
 	cd services/$(SERVICE) && DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(40))')}" \
-	  $(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2
+	  $(BIN)/gunicorn --config python:lotr_kit.gunicorn_conf config.wsgi:application --bind 127.0.0.1:$(PORT)
 
 clean: stop ## Remove the virtualenv, local databases, logs and the rendered gateway
 	rm -rf $(VENV) var $(foreach s,$(SERVICES),services/$(s)/var)

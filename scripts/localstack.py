@@ -111,6 +111,8 @@ def start_service(service: str) -> None:
     subprocess.run(
         [
             str(BIN / "gunicorn"),
+            "--config",
+            "python:lotr_kit.gunicorn_conf",
             "config.wsgi:application",
             "--daemon",
             "--bind",
@@ -123,8 +125,6 @@ def start_service(service: str) -> None:
             str(LOGS / f"{service}.log"),
             "--error-logfile",
             str(LOGS / f"{service}.log"),
-            "--graceful-timeout",
-            "10",
         ],
         cwd=REPO / "services" / service,
         env=service_env(service),

@@ -85,6 +85,8 @@ class ServiceProcess(Process):
         self.process = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
+                "--config",
+                "python:lotr_kit.gunicorn_conf",
                 "config.wsgi:application",
                 "--bind",
                 f"127.0.0.1:{self.port}",

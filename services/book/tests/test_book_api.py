@@ -137,12 +137,29 @@ def test_book_plural_paths_hint_the_singular(api, path, hint):
     }
 
 
-@pytest.mark.parametrize("query", ["filter=x", "sort=a&sort=b", "name=X&name!=/(/", "name=date(nope)"])
+@pytest.mark.parametrize(
+    "query", ["filter=x", "sort=a&sort=b", "name=X&name!=/(/", "name=date(nope)", "name=/a/&name>/b/"]
+)
 def test_book_routes_answer_400_where_the_original_crashed(api, query):
     response = api.get(f"/v2/book?{query}")
 
     assert response.status_code == 400, response.content
     assert response.json()["success"] is False
+
+
+@pytest.mark.parametrize(
+    ("query", "predicate"),
+    [
+        # The original crashes here (an operator after "="): this project combines them.
+        pytest.param("name=The Two Towers&name!=/Ring/", lambda b: b["name"] == "The Two Towers", id="eq-then-ne"),
+        pytest.param("name!=/Ring/&name=The Two Towers", lambda b: b["name"] == "The Two Towers", id="ne-then-eq"),
+        pytest.param("name>T&name<U", lambda b: "T" < b["name"] < "U", id="range-on-text"),
+    ],
+)
+def test_book_list_combines_operators_on_one_field(api, books, query, predicate):
+    body = api.json(f"/v2/book?{query}")
+
+    assert body["docs"] == [b for b in books if predicate(b)]
 
 
 def test_book_lists_run_a_fixed_number_of_queries(api, django_assert_max_num_queries):

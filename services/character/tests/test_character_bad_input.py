@@ -47,6 +47,18 @@ FIELDS = ["_id", "name", "wikiUrl", "race", "birth", "gender", "death", "hair", 
         pytest.param(
             "offset=-1", "offset", "Invalid offset '-1': it must be an integer of 0 or more.", id="offset-negative"
         ),
+        pytest.param(
+            "offset=999999999999999999999999999999",
+            "offset",
+            "Invalid offset '999999999999999999999999999999': it must be at most 9007199254740991.",
+            id="offset-huge",
+        ),
+        pytest.param(
+            "page=99999999999999999999",
+            "page",
+            "Invalid page '99999999999999999999': it must be at most 9007199254740991.",
+            id="page-huge",
+        ),
         pytest.param("page=1&page=2", "page", "Parameter 'page' was given 2 times; give it once.", id="page-repeated"),
         pytest.param(
             "name=/(/",
@@ -157,13 +169,47 @@ def test_character_list_refuses_too_many_parameters(api):
 
 def test_character_list_regex_dialect_is_the_databases(api, settings):
     """Patterns are checked with Python's re and run by the database. PostgreSQL (the
-    reference) rejects Python-only syntax such as named groups with a 400; SQLite runs
-    regexes through Python's re and accepts them."""
+    reference) rejects Python-only syntax such as named groups with a 400, naming the
+    parameter; SQLite matches with Python's engine and accepts them."""
     response = api.get("/v2/character?name=/(?P<x>Gandalf)/")
 
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         assert response.status_code == 400, response.content
-        assert response.json()["message"] == "Invalid filter: invalid regular expression: invalid embedded option."
+        assert response.json() == {
+            "success": False,
+            "message": "Invalid regex /(?P<x>Gandalf)/: invalid regular expression: invalid embedded option.",
+            "errors": {"name": "Invalid regex /(?P<x>Gandalf)/: invalid regular expression: invalid embedded option."},
+        }
     else:
         assert response.status_code == 200, response.content
         assert [c["name"] for c in response.json()["docs"]] == ["Gandalf"]
+
+
+def test_character_detail_refuses_a_huge_page(api):
+    response = api.get("/v2/character/5cd99d4bde30eff6ebccfea0?page=99999999999999999999999999")
+
+    assert response.status_code == 400, response.content
+
+
+def test_character_list_bounds_the_time_a_regex_may_take(api, settings):
+    settings.LOTR_REGEX_TIMEOUT_MS = 300
+
+    response = api.get("/v2/character?wikiUrl=/((.*){9}){9}[0-9]$/")
+
+    # Heavy backtracking for the engine SQLite uses here (hundreds of ms a row); PostgreSQL's
+    # engine may finish in time. Either way: an answer, never a 5xx or a hang.
+    assert response.status_code in (200, 400), response.content
+    if response.status_code == 400:
+        assert response.json()["message"] == ("Regex /((.*){9}){9}[0-9]$/ took longer than 0.3 s to run; simplify it.")
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        assert response.status_code == 400
+
+
+def test_character_error_bodies_are_compact_utf8_json(api):
+    response = api.get("/v2/characters")
+
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.content == (
+        b'{"success":false,"message":"Not found. Did you mean to use the singular version of the endpoint, '
+        b'/character?"}'
+    )

@@ -75,6 +75,15 @@ def binary(value):
         pytest.param("name%3E%3DZ", lambda c: c["name"] >= "Z", id="percent-encoded-operator"),
         pytest.param("name=/an/i&access_token=abc", lambda c: "an" in c["name"].lower(), id="access-token-ignored"),
         pytest.param("hair=/^Dark $/", lambda c: c["hair"] == "Dark ", id="values-are-not-trimmed"),
+        # Case folding beyond ASCII, as MongoDB's (PCRE, UTF-8) does.
+        pytest.param("name=/^óin/i", lambda c: c["name"].lower().startswith("óin"), id="regex-ignore-case-unicode"),
+        pytest.param("name!=/^óin/i", lambda c: not c["name"].lower().startswith("óin"), id="negated-unicode-icase"),
+        pytest.param(r"name=/\bGand/", lambda c: c["name"].startswith("Gand"), id="word-boundary"),
+        pytest.param(r"name=/[\b]/", lambda c: "\b" in c["name"], id="backspace-in-brackets"),
+        pytest.param("name%3D", lambda c: c["name"] is not None, id="encoded-equals-key-is-exists"),
+        pytest.param(
+            "name=Gandalf&name!=/x/", lambda c: c["name"] == "Gandalf", id="equals-then-other-operator-is-and"
+        ),
     ],
 )
 def test_character_list_applies_query_language(api, characters, query, predicate):

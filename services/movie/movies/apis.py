@@ -1,9 +1,8 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from lotr_kit.schema import ERROR, document_serializer
-from lotr_kit.views import ResourceDetailApi, ResourceListApi, SubResourceListApi, random_row
+from lotr_kit.views import ReadOnlyApi, ResourceDetailApi, ResourceListApi, SubResourceListApi, random_row
 
 from .resources import MOVIE, QUOTE
 from .selectors import (
@@ -53,7 +52,7 @@ class QuoteDetailApi(ResourceDetailApi):
         return quote_list()
 
 
-class QuoteRandomApi(APIView):
+class QuoteRandomApi(ReadOnlyApi):
     """One quote picked at random, as a bare object (no envelope), like the original."""
 
     @extend_schema(

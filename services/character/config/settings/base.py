@@ -25,5 +25,5 @@ SPECTACULAR_SETTINGS = spectacular_settings(
 # The movie service answers /v2/character/{id}/quote; a slow or absent one means a 503.
 MOVIE_SERVICE_URL = env_str("MOVIE_SERVICE_URL", "http://127.0.0.1:8002")
 SERVICE_CONNECT_TIMEOUT = env_float("SERVICE_CONNECT_TIMEOUT", 1.0)
-SERVICE_READ_TIMEOUT = env_float("SERVICE_READ_TIMEOUT", 5.0)
+SERVICE_READ_TIMEOUT = env_float("SERVICE_READ_TIMEOUT", 10.0)
 SERVICE_RETRIES = env_int("SERVICE_RETRIES", 2, minimum=0)
