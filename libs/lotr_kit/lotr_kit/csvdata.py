@@ -128,3 +128,15 @@ def read_table(path: Path, columns: Sequence[Column], *, key: str = "id") -> Tab
     if problems:
         raise DataFileError(problems)
     return Table(path=path, rows=rows, lines=lines)
+
+
+def check_references(table: Table, column: str, known: Table, *, header: str) -> None:
+    """Every non-null `column` of `table` must be an id of `known` (same service, two files)."""
+    ids = {row["id"] for row in known.rows}
+    problems = [
+        f"{table.path.name}:{line}: {header} {row[column]} is not in {known.path.name}"
+        for row, line in zip(table.rows, table.lines, strict=True)
+        if row[column] is not None and row[column] not in ids
+    ]
+    if problems:
+        raise DataFileError(problems)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from lotr_kit.csvdata import Column, DataFileError, object_id, read_table
+from lotr_kit.csvdata import Column, check_references, object_id, read_table
 from lotr_kit.importing import SyncResult, sync_rows
 
 from .models import Book, Chapter
@@ -25,14 +25,7 @@ def books_import(*, data_dir: Path) -> list[SyncResult]:
     """Make the book and chapter tables hold exactly books.csv and chapters.csv, all or nothing."""
     books = read_table(data_dir / "books.csv", BOOK_COLUMNS)
     chapters = read_table(data_dir / "chapters.csv", CHAPTER_COLUMNS)
-    book_ids = {row["id"] for row in books.rows}
-    problems = [
-        f"{chapters.path.name}:{line}: book {row['book']} is not in books.csv"
-        for row, line in zip(chapters.rows, chapters.lines, strict=True)
-        if row["book"] is not None and row["book"] not in book_ids
-    ]
-    if problems:
-        raise DataFileError(problems)
+    check_references(chapters, "book", books, header="book")
     book_rows = [{**row, "position": i} for i, row in enumerate(books.rows, start=1)]
     chapter_rows = [{**row, "position": i} for i, row in enumerate(chapters.rows, start=1)]
     with transaction.atomic():

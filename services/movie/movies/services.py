@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from lotr_kit.csvdata import Column, DataFileError, number, object_id, read_table
+from lotr_kit.csvdata import Column, check_references, number, object_id, read_table
 from lotr_kit.importing import SyncResult, sync_rows
 
 from .models import Movie, Quote
@@ -41,14 +41,7 @@ def movies_import(*, data_dir: Path) -> list[SyncResult]:
     """Make the movie and quote tables hold exactly movies.csv and quotes.csv, all or nothing."""
     movies = read_table(data_dir / "movies.csv", MOVIE_COLUMNS)
     quotes = read_table(data_dir / "quotes.csv", QUOTE_COLUMNS)
-    movie_ids = {row["id"] for row in movies.rows}
-    problems = [
-        f"{quotes.path.name}:{line}: movie {row['movie']} is not in movies.csv"
-        for row, line in zip(quotes.rows, quotes.lines, strict=True)
-        if row["movie"] is not None and row["movie"] not in movie_ids
-    ]
-    if problems:
-        raise DataFileError(problems)
+    check_references(quotes, "movie", movies, header="movie")
     movie_rows = [{**row, "position": i} for i, row in enumerate(movies.rows, start=1)]
     quote_rows = [
         {**row, "dialog": dialog_clean(row["dialog"]), "position": i} for i, row in enumerate(quotes.rows, start=1)
