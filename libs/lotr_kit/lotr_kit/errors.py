@@ -7,7 +7,7 @@ no client ever sees an HTML page or a stack trace.
 
 import logging
 
-from django.core.exceptions import PermissionDenied, SuspiciousOperation, TooManyFieldsSent
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions
@@ -22,6 +22,7 @@ NOT_FOUND = "Not found."
 SERVER_ERROR = "Something went wrong."
 UNAVAILABLE = "Service currently not available."
 UNAUTHORIZED = "Unauthorized."
+TOO_LARGE = "Request body too large."
 
 
 def error_body(message: str, **extra) -> dict:
@@ -51,6 +52,8 @@ def exception_handler(exc, context):
         return Response(query_error_body(exc), status=400)
     if isinstance(exc, Http404):
         return Response(error_body(NOT_FOUND), status=404)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(error_body(TOO_LARGE), status=413)
     if isinstance(exc, SuspiciousOperation):
         return Response(error_body(suspicious_message(exc)), status=400)
     if isinstance(exc, PermissionDenied):
@@ -100,6 +103,8 @@ class JsonErrorMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, Http404):
             return None
+        if isinstance(exception, RequestDataTooBig):
+            return error_response(413, TOO_LARGE)
         if isinstance(exception, SuspiciousOperation):
             return error_response(400, suspicious_message(exception))
         if isinstance(exception, OperationalError | InterfaceError):

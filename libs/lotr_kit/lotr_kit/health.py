@@ -12,6 +12,8 @@ class HealthzApi(ReadOnlyApi):
     """Liveness: answers as long as the process serves requests; never touches the database."""
 
     schema = None  # operational, not part of the public API (the gateway does not route it)
+    authentication_classes = []
+    permission_classes = []
 
     def get(self, request):
         return Response({"status": "ok"})
@@ -21,6 +23,8 @@ class ReadyzApi(ReadOnlyApi):
     """Readiness: 503 while the service's database does not answer."""
 
     schema = None  # operational, not part of the public API (the gateway does not route it)
+    authentication_classes = []
+    permission_classes = []
 
     def get(self, request):
         try:

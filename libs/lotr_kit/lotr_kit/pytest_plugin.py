@@ -36,14 +36,18 @@ def pytest_sessionstart(session):
 
 
 @pytest.fixture(scope="session")
-def data_dir() -> Path:
-    return Path(settings.LOTR_DATA_DIR)
+def data_dir() -> Path | None:
+    """The folder the data services load; None for a service without data (accounts)."""
+    return Path(settings.LOTR_DATA_DIR) if hasattr(settings, "LOTR_DATA_DIR") else None
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, data_dir):
-    with django_db_blocker.unblock():
-        call_command("import_data", data_dir=data_dir, stdout=io.StringIO())
+    from django.core.management import get_commands
+
+    if data_dir is not None and "import_data" in get_commands():
+        with django_db_blocker.unblock():
+            call_command("import_data", data_dir=data_dir, stdout=io.StringIO())
 
 
 class Api:
@@ -64,3 +68,60 @@ class Api:
 @pytest.fixture
 def api(client, db) -> Api:
     return Api(client)
+
+
+@pytest.fixture(scope="session")
+def accounts_service(tmp_path_factory):
+    """The real accounts service under gunicorn on a loopback port, with its own SQLite file and
+    signing key; this suite's service is pointed at it for JWKS and API-key checks."""
+    from . import auth
+    from .testing import ServiceProcess
+
+    folder = tmp_path_factory.mktemp("accounts")
+    env = {
+        "DATABASE_URL": f"sqlite:///{folder / 'accounts.sqlite3'}",
+        "DJANGO_SECRET_KEY": "accounts-test-only",
+        "JWT_PRIVATE_KEY_FILE": str(folder / "jwt.pem"),
+        "JWT_PRIVATE_KEY": "",
+        # Fast hashing: the suites register many users (see the accounts test settings).
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+    }
+    process = ServiceProcess(Path(settings.REPO_DIR) / "services" / "accounts", env)
+    process.manage("migrate", "--no-input", "-v", "0")
+    process.manage("ensure_signing_key")
+    process.start()
+    previous = settings.ACCOUNTS_SERVICE_URL
+    settings.ACCOUNTS_SERVICE_URL = process.url
+    auth.jwks_client.cache_clear()
+    auth.accounts_service.cache_clear()
+    yield process
+    process.stop()
+    settings.ACCOUNTS_SERVICE_URL = previous
+    auth.jwks_client.cache_clear()
+    auth.accounts_service.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def signed_in(accounts_service):
+    """signed_in("frodo@shire.me") → that user's tokens, from a real register and login."""
+    import requests
+
+    made: dict[str, dict] = {}
+
+    def login(email: str = "frodo@shire.me") -> dict:
+        if email not in made:
+            credentials = {"email": email, "password": "Mellon-2-friend!"}
+            registered = requests.post(f"{accounts_service.url}/auth/register", json=credentials, timeout=10)
+            assert registered.status_code == 201, registered.text
+            response = requests.post(f"{accounts_service.url}/auth/login", json=credentials, timeout=10)
+            assert response.status_code == 200, response.text
+            made[email] = {**response.json(), "id": _user_id(accounts_service.url, response.json()["access"])}
+        return made[email]
+
+    return login
+
+
+def _user_id(url: str, access: str) -> str:
+    import requests
+
+    return requests.get(f"{url}/auth/me", headers={"Authorization": f"Bearer {access}"}, timeout=10).json()["id"]

@@ -2,6 +2,7 @@
 
 from functools import cache
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
@@ -85,6 +86,23 @@ def _filter_parameters(resource: Resource) -> list[OpenApiParameter]:
     return params
 
 
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    """The bearer scheme of lotr_kit.auth.TokenAuthentication, for every service's schema."""
+
+    target_class = "lotr_kit.auth.TokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": (
+                "An access JWT from POST /auth/login (or /auth/refresh), or an API key from POST /auth/keys. "
+                "Also accepted as ?access_token=. An invalid token is a 401 even where no token is needed."
+            ),
+        }
+
+
 class ResourceAutoSchema(AutoSchema):
     """Documents the generic APIs from the view's `resource` and `kind`."""
 
@@ -95,6 +113,8 @@ class ResourceAutoSchema(AutoSchema):
         params = super().get_override_parameters()
         if not self._resource_view():
             return params
+        if self.view.kind == "favorite":
+            return [*params, OpenApiParameter("id", str, OpenApiParameter.PATH, description="A 24-hex id.")]
         params = [*params, *_pagination_parameters()]
         if self.view.kind != "list":
             params.append(OpenApiParameter("id", str, OpenApiParameter.PATH, description="A 24-hex id, in any case."))
@@ -104,16 +124,37 @@ class ResourceAutoSchema(AutoSchema):
             params.append(param)
         return params
 
+    def get_request_serializer(self):
+        if self._resource_view():
+            return None  # no endpoint of a resource takes a body
+        return super().get_request_serializer()
+
     def get_response_serializers(self):
         if not self._resource_view():
             return super().get_response_serializers()
+        if self.view.kind == "favorite":
+            return {204: None, 401: ERROR, 404: ERROR}
         name = getattr(self.view, "schema_name", None) or self.view.resource.name.title()
         responses = {200: envelope_serializer(self.view.resource, name), 400: ERROR, 404: ERROR}
         if self.view.kind == "list":
             del responses[404]
+        if self._needs_user():
+            responses[401] = ERROR
         for status in getattr(self.view, "extra_statuses", ()):
             responses[status] = ERROR
         return responses
+
+    def get_auth(self):
+        """Reads take a token but do not need one (unless the operator turns that on)."""
+        auth = super().get_auth()
+        if auth and not self._needs_user() and {} not in auth:
+            auth.append({})
+        return auth
+
+    def _needs_user(self) -> bool:
+        from .auth import IsTokenUser
+
+        return any(isinstance(p, IsTokenUser) for p in self.view.get_permissions())
 
     def get_description(self):
         if not self._resource_view():
@@ -126,12 +167,15 @@ class ResourceAutoSchema(AutoSchema):
             "list": f"Every {name} matching the filters, sorted and paginated, in the list envelope.",
             "detail": f"One {name} by id, as a one-document envelope (404 when there is none).",
             "sublist": f"The {name}s of one parent, with filters, sort and pagination (404 for an unknown parent).",
+            "favorite": f"PUT adds the {name} to the caller's favorites, DELETE removes it (both idempotent).",
         }[self.view.kind]
 
     def get_operation_id(self):
         if not self._resource_view():
             return super().get_operation_id()
         name = type(self.view).__name__.removesuffix("Api")
+        if self.method != "GET":
+            name = self.method.title() + name
         return name[0].lower() + name[1:]
 
     def get_tags(self):

@@ -10,7 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .docs import FILTER_LANGUAGE
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_float, env_int, env_list, env_str
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
@@ -27,6 +27,17 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 
 # The largest `limit` a client may ask for; larger values are capped (spec decisions table).
 LOTR_MAX_LIMIT = env_int("LOTR_MAX_LIMIT", 10000, minimum=1)
+# Reads of /v2 data need a valid token when on (the book routes stay open, as in the original).
+LOTR_READS_REQUIRE_TOKEN = env_bool("LOTR_READS_REQUIRE_TOKEN", False)
+# Where the accounts service answers: its JWKS verifies JWTs, it checks API keys.
+ACCOUNTS_SERVICE_URL = env_str("ACCOUNTS_SERVICE_URL", "http://127.0.0.1:8004")
+# How long an API key's check is remembered: a revoked key works at most this long.
+LOTR_API_KEY_CACHE_SECONDS = env_int("LOTR_API_KEY_CACHE_SECONDS", 30, minimum=0)
+# Calls to other services; past them (after retries on connection failures and 502-504), a 503.
+SERVICE_CONNECT_TIMEOUT = env_float("SERVICE_CONNECT_TIMEOUT", 1.0)
+SERVICE_READ_TIMEOUT = env_float("SERVICE_READ_TIMEOUT", 10.0)
+SERVICE_RETRIES = env_int("SERVICE_RETRIES", 2, minimum=0)
+
 # Time one list request may spend matching regex filters; past it, a 400.
 LOTR_REGEX_TIMEOUT_MS = env_int("LOTR_REGEX_TIMEOUT_MS", 2000, minimum=1)
 
@@ -95,8 +106,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["lotr_kit.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "lotr_kit.renderers.AlwaysJSONNegotiation",
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["lotr_kit.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["lotr_kit.auth.ReadsRequireToken"],
     "UNAUTHENTICATED_USER": None,
     # No OPTIONS self-description: other methods than GET/HEAD are a 405 (decisions table).
     "DEFAULT_METADATA_CLASS": None,

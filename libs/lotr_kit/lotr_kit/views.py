@@ -10,11 +10,12 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import DataError, OperationalError, connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .auth import IsTokenUser
 from .objectid import normalize_object_id
 from .query import Query, QueryError, parse_query
 from .regex import regex_budget
@@ -149,3 +150,51 @@ def random_row(queryset: QuerySet, resource: Resource) -> dict | None:
         return None
     rows = list(queryset.order_by(NATURAL_ORDER).values_list(*resource.columns)[random.randrange(total) :][:1])
     return resource.documents(rows)[0] if rows else None
+
+
+class FavoriteListApi(ResourceListApi):
+    """The caller's favorites of this resource: the usual envelope, filters, sort and paging,
+    with full documents. `favorite_model` has a `user_id` and a foreign key `item_field`."""
+
+    kind = "list"
+    permission_classes = [IsTokenUser]
+    favorite_model: type[Model]
+    item_field: str
+
+    def get_queryset(self) -> QuerySet:
+        related = self.favorite_model._meta.get_field(self.item_field).related_query_name()
+        return self.resource_model.objects.filter(**{f"{related}__user_id": self.request.user.id})
+
+    @property
+    def resource_model(self) -> type[Model]:
+        return self.favorite_model._meta.get_field(self.item_field).related_model
+
+
+class FavoriteItemApi(APIView):
+    """PUT adds one item to the caller's favorites, DELETE removes it; both idempotent (204),
+    404 for an item that does not exist."""
+
+    http_method_names = ["put", "delete"]
+    schema = ResourceAutoSchema()
+    kind = "favorite"
+    resource: Resource
+    permission_classes = [IsTokenUser]
+    favorite_model: type[Model]
+    item_field: str
+
+    def _item_or_404(self, id: str):
+        item_model = self.favorite_model._meta.get_field(self.item_field).related_model
+        item_id = object_id_or_404(id)
+        if not item_model.objects.filter(pk=item_id).exists():
+            raise Http404
+        return item_id
+
+    def put(self, request, id):
+        item_id = self._item_or_404(id)
+        self.favorite_model.objects.get_or_create(user_id=request.user.id, **{f"{self.item_field}_id": item_id})
+        return Response(status=204)
+
+    def delete(self, request, id):
+        item_id = self._item_or_404(id)
+        self.favorite_model.objects.filter(user_id=request.user.id, **{f"{self.item_field}_id": item_id}).delete()
+        return Response(status=204)

@@ -1,0 +1,198 @@
+"""Tests of /v2/me/favorites/<kind> and of tokens, shared by the services that keep favorites.
+
+A service's test module star-imports them and defines the `favorite_case` fixture. Tokens
+come from the real accounts service (the `accounts_service` and `signed_in` fixtures of
+lotr_kit.pytest_plugin): registered, logged in and revoked over HTTP.
+"""
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import jwt
+import pytest
+import requests
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+UNAUTHORIZED = {"success": False, "message": "Unauthorized."}
+NOT_FOUND = {"success": False, "message": "Not found."}
+
+
+@dataclass
+class FavoriteCase:
+    kind: str  # "characters", "movies", ...
+    first: dict  # two documents of the resource, as the API serves them
+    second: dict
+
+    @property
+    def path(self) -> str:
+        return f"/v2/me/favorites/{self.kind}"
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def minted(accounts_service, *, user_id: str, expired=False, key=None) -> str:
+    """A JWT signed with the accounts service's own key (or another one), as it signs them."""
+    own = serialization.load_pem_private_key(Path(accounts_service.env["JWT_PRIVATE_KEY_FILE"]).read_bytes(), None)
+    kid = requests.get(f"{accounts_service.url}/auth/.well-known/jwks.json", timeout=10).json()["keys"][0]["kid"]
+    now = datetime.now(UTC)
+    claims = {
+        "iss": "lotr-accounts",
+        "aud": "lotr-api",
+        "sub": user_id,
+        "typ": "access",
+        "iat": now - timedelta(hours=1),
+        "exp": now - timedelta(seconds=5) if expired else now + timedelta(minutes=5),
+    }
+    return jwt.encode(claims, key or own, algorithm="RS256", headers={"kid": kid})
+
+
+@pytest.fixture
+def frodo(signed_in):
+    return signed_in("frodo@shire.me")
+
+
+@pytest.fixture
+def sam(signed_in):
+    return signed_in("sam@shire.me")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["get", "put", "delete"])
+def test_favorites_need_a_token(client, favorite_case, method):
+    path = favorite_case.path if method == "get" else f"{favorite_case.path}/{favorite_case.first['_id']}"
+
+    response = getattr(client, method)(path)
+
+    assert response.status_code == 401, response.content
+    assert response.json() == UNAUTHORIZED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("flaw", ["garbage", "expired", "other-key", "bad-api-key", "two-spaces"])
+def test_favorites_refuse_bad_tokens(client, favorite_case, accounts_service, frodo, flaw):
+    headers = {
+        "garbage": bearer("not.a.jwt"),
+        "expired": bearer(minted(accounts_service, user_id=frodo["id"], expired=True)),
+        "other-key": bearer(
+            minted(
+                accounts_service,
+                user_id=frodo["id"],
+                key=rsa.generate_private_key(public_exponent=65537, key_size=2048),
+            )
+        ),
+        "bad-api-key": bearer("lotr_this-key-was-never-issued"),
+        "two-spaces": {"Authorization": f"Bearer  {frodo['access']}"},
+    }[flaw]
+
+    response = client.get(favorite_case.path, headers=headers)
+
+    assert response.status_code == 401, response.content
+    assert response.json() == UNAUTHORIZED
+
+
+@pytest.mark.django_db
+def test_a_token_minted_with_the_accounts_key_is_accepted(client, favorite_case, accounts_service, frodo):
+    response = client.get(favorite_case.path, headers=bearer(minted(accounts_service, user_id=frodo["id"])))
+
+    assert response.status_code == 200, response.content
+
+
+@pytest.mark.django_db
+def test_favorites_add_list_and_remove_idempotently(client, favorite_case, frodo):
+    auth = bearer(frodo["access"])
+    item = f"{favorite_case.path}/{favorite_case.first['_id']}"
+
+    first_put = client.put(item, headers=auth)
+    second_put = client.put(item, headers=auth)
+    listed = client.get(favorite_case.path, headers=auth)
+    deleted = client.delete(item, headers=auth)
+    deleted_again = client.delete(item, headers=auth)
+    after = client.get(favorite_case.path, headers=auth)
+
+    assert (first_put.status_code, second_put.status_code) == (204, 204)
+    assert listed.json() == {
+        "docs": [favorite_case.first],
+        "total": 1,
+        "limit": 1000,
+        "offset": 0,
+        "page": 1,
+        "pages": 1,
+    }
+    assert (deleted.status_code, deleted_again.status_code) == (204, 204)
+    assert after.json()["docs"] == []
+
+
+@pytest.mark.django_db
+def test_favorites_work_with_an_api_key_too(client, favorite_case, frodo):
+    auth = bearer(frodo["access_token"])
+
+    added = client.put(f"{favorite_case.path}/{favorite_case.first['_id']}", headers=auth)
+    listed = client.get(f"{favorite_case.path}?access_token={frodo['access_token']}")
+
+    assert added.status_code == 204
+    assert listed.json()["docs"] == [favorite_case.first]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["put", "delete"])
+@pytest.mark.parametrize("item_id", ["000000000000000000000000", "not-an-id"])
+def test_favorites_of_something_that_does_not_exist_are_404(client, favorite_case, frodo, method, item_id):
+    response = getattr(client, method)(f"{favorite_case.path}/{item_id}", headers=bearer(frodo["access"]))
+
+    assert response.status_code == 404
+    assert response.json() == NOT_FOUND
+
+
+@pytest.mark.django_db
+def test_one_user_never_sees_or_changes_anothers_favorites(client, favorite_case, frodo, sam):
+    item = f"{favorite_case.path}/{favorite_case.first['_id']}"
+    client.put(item, headers=bearer(frodo["access"]))
+
+    sams_list = client.get(favorite_case.path, headers=bearer(sam["access"]))
+    sams_delete = client.delete(item, headers=bearer(sam["access"]))
+    frodos_list = client.get(favorite_case.path, headers=bearer(frodo["access"]))
+
+    assert sams_list.json()["total"] == 0
+    assert sams_delete.status_code == 204  # removes nothing of Frodo's
+    assert frodos_list.json()["docs"] == [favorite_case.first]
+
+
+@pytest.mark.django_db
+def test_favorites_lists_take_the_query_language(client, favorite_case, frodo, django_assert_max_num_queries):
+    auth = bearer(frodo["access"])
+    for doc in (favorite_case.first, favorite_case.second):
+        client.put(f"{favorite_case.path}/{doc['_id']}", headers=auth)
+    expected = sorted([favorite_case.first, favorite_case.second], key=lambda d: d["_id"], reverse=True)
+
+    with django_assert_max_num_queries(2):
+        page = client.get(f"{favorite_case.path}?sort=_id:desc&limit=1&page=2", headers=auth)
+    filtered = client.get(f"{favorite_case.path}?_id={favorite_case.second['_id']}", headers=auth)
+    bad = client.get(f"{favorite_case.path}?nope=1", headers=auth)
+
+    assert page.json() == {"docs": expected[1:], "total": 2, "limit": 1, "page": 2, "pages": 2}
+    assert filtered.json()["docs"] == [favorite_case.second]
+    assert bad.status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_revoked_api_key_stops_working_after_the_cache_time(client, favorite_case, accounts_service, frodo, settings):
+    settings.LOTR_API_KEY_CACHE_SECONDS = 1
+    auth = bearer(frodo["access"])
+    created = requests.post(f"{accounts_service.url}/auth/keys", json={"name": "short-lived"}, headers=auth, timeout=10)
+    key = created.json()["key"]
+    assert client.get(favorite_case.path, headers=bearer(key)).status_code == 200
+
+    revoked = requests.delete(
+        f"{accounts_service.url}/auth/keys/{created.json()['api_key']['id']}", headers=auth, timeout=10
+    )
+    time.sleep(1.2)
+    response = client.get(favorite_case.path, headers=bearer(key))
+
+    assert revoked.status_code == 204
+    assert response.status_code == 401
+    assert response.json() == UNAUTHORIZED
