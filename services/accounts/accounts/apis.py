@@ -1,0 +1,237 @@
+from django.contrib.auth import authenticate
+from django.http import Http404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from lotr_kit.auth import IsTokenUser
+from lotr_kit.objectid import normalize_object_id
+from lotr_kit.schema import ERROR
+
+from .models import ApiKey, User
+from .services import (
+    AccountError,
+    api_key_create,
+    api_key_revoke,
+    api_key_verify,
+    password_change,
+    refresh_revoke,
+    refresh_rotate,
+    user_login,
+    user_register,
+)
+from .tokens import jwks
+
+SUCCESS = inline_serializer("Success", {"success": serializers.BooleanField()})
+TOKENS = inline_serializer("Tokens", {"access": serializers.CharField(), "refresh": serializers.CharField()})
+
+
+class AccountsApi(APIView):
+    """Every accounts endpoint answers AccountError with its status and the One API error shape."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, AccountError):
+            body = {"success": False, "message": exc.message}
+            if exc.errors:
+                body["errors"] = exc.errors
+            return Response(body, status=exc.status)
+        return super().handle_exception(exc)
+
+    def validated(self, serializer_class):
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+class AnonymousApi(AccountsApi):
+    """Endpoints used before there is a token: an Authorization header here is ignored."""
+
+    authentication_classes = []
+    permission_classes = []
+
+
+class SignedInApi(AccountsApi):
+    permission_classes = [IsTokenUser]
+
+    def user(self) -> User:
+        user = User.objects.filter(pk=self.request.user.id, is_active=True).first()
+        if user is None:
+            raise exceptions.AuthenticationFailed("This account does not exist any more.")
+        return user
+
+
+class Credentials(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class RegisterApi(AnonymousApi):
+    @extend_schema(tags=["auth"], request=Credentials, responses={201: SUCCESS, 400: ERROR, 413: ERROR})
+    def post(self, request):
+        """Create an account. The password needs 8+ characters with a lower-case letter, an
+        upper-case letter, a digit and a symbol, and must not be a common one."""
+        data = self.validated(Credentials)
+        user_register(email=data["email"], password=data["password"])
+        return Response({"success": True}, status=status.HTTP_201_CREATED)
+
+
+class LoginApi(AnonymousApi):
+    @extend_schema(
+        tags=["auth"],
+        request=Credentials,
+        responses={
+            200: inline_serializer(
+                "Login",
+                {
+                    "token": serializers.CharField(help_text="Access JWT (as `access`)."),
+                    "email": serializers.EmailField(),
+                    "access_token": serializers.CharField(help_text="An API key; the next login replaces it."),
+                    "access": serializers.CharField(help_text="Access JWT, short-lived."),
+                    "refresh": serializers.CharField(help_text="Refresh JWT; each use rotates it."),
+                },
+            ),
+            400: ERROR,
+            401: ERROR,
+        },
+    )
+    def post(self, request):
+        """Sign in: The One API's `token`, `email` and `access_token`, plus JWTs."""
+        data = self.validated(Credentials)
+        user = authenticate(request, username=data["email"].lower(), password=data["password"])
+        if user is None:
+            # One answer whether or not the email exists.
+            raise AccountError("Incorrect email or password.", status=401)
+        return Response(user_login(user=user))
+
+
+class RefreshInput(serializers.Serializer):
+    refresh = serializers.CharField(max_length=4096)
+
+
+class RefreshApi(AnonymousApi):
+    @extend_schema(tags=["auth"], request=RefreshInput, responses={200: TOKENS, 400: ERROR, 401: ERROR})
+    def post(self, request):
+        """New access and refresh tokens; the refresh token sent is used up."""
+        return Response(refresh_rotate(token=self.validated(RefreshInput)["refresh"]))
+
+
+class LogoutApi(AnonymousApi):
+    @extend_schema(tags=["auth"], request=RefreshInput, responses={200: SUCCESS, 400: ERROR, 401: ERROR})
+    def post(self, request):
+        """Revoke the refresh token (and the tokens it was rotated from or into)."""
+        refresh_revoke(token=self.validated(RefreshInput)["refresh"])
+        return Response({"success": True})
+
+
+USER = inline_serializer(
+    "User",
+    {"id": serializers.CharField(), "email": serializers.EmailField(), "date_joined": serializers.DateTimeField()},
+)
+
+
+class MeApi(SignedInApi):
+    @extend_schema(tags=["auth"], responses={200: USER, 401: ERROR})
+    def get(self, request):
+        user = self.user()
+        return Response({"id": user.id, "email": user.email, "date_joined": user.date_joined.isoformat()})
+
+
+class PasswordInput(serializers.Serializer):
+    old_password = serializers.CharField(max_length=128, trim_whitespace=False)
+    new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class PasswordApi(SignedInApi):
+    @extend_schema(tags=["auth"], request=PasswordInput, responses={200: SUCCESS, 400: ERROR, 401: ERROR})
+    def post(self, request):
+        """Change the password; every refresh token of the account stops working."""
+        data = self.validated(PasswordInput)
+        password_change(user=self.user(), old_password=data["old_password"], new_password=data["new_password"])
+        return Response({"success": True})
+
+
+class KeyInput(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+
+
+def key_document(key: ApiKey) -> dict:
+    return {
+        "id": key.id,
+        "name": key.name,
+        "prefix": key.prefix,
+        "created_at": key.created_at.isoformat(),
+        "revoked_at": key.revoked_at.isoformat() if key.revoked_at else None,
+    }
+
+
+KEY = inline_serializer(
+    "ApiKey",
+    {
+        "id": serializers.CharField(),
+        "name": serializers.CharField(),
+        "prefix": serializers.CharField(),
+        "created_at": serializers.DateTimeField(),
+        "revoked_at": serializers.DateTimeField(allow_null=True),
+    },
+)
+
+
+class KeyListApi(SignedInApi):
+    @extend_schema(
+        tags=["auth"],
+        responses={
+            200: inline_serializer(
+                "ApiKeyList", {"docs": serializers.ListField(child=KEY), "total": serializers.IntegerField()}
+            ),
+            401: ERROR,
+        },
+    )
+    def get(self, request):
+        """The account's API keys (never the keys themselves, only their first characters)."""
+        keys = [key_document(k) for k in self.user().api_keys.all()]
+        return Response({"docs": keys, "total": len(keys)})
+
+    @extend_schema(
+        tags=["auth"],
+        request=KeyInput,
+        responses={
+            201: inline_serializer("NewApiKey", {"key": serializers.CharField(), "api_key": KEY}),
+            400: ERROR,
+            401: ERROR,
+        },
+    )
+    def post(self, request):
+        """Create an API key. The key is in this answer only: it is stored hashed."""
+        key, plaintext = api_key_create(user=self.user(), name=self.validated(KeyInput)["name"])
+        return Response({"key": plaintext, "api_key": key_document(key)}, status=status.HTTP_201_CREATED)
+
+
+class KeyDetailApi(SignedInApi):
+    @extend_schema(tags=["auth"], responses={204: None, 401: ERROR, 404: ERROR})
+    def delete(self, request, id):
+        """Revoke an API key. Services that cached it stop accepting it within
+        LOTR_API_KEY_CACHE_SECONDS."""
+        key_id = normalize_object_id(id)
+        if key_id is None or not api_key_revoke(user=self.user(), key_id=key_id):
+            raise Http404
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class JwksApi(AnonymousApi):
+    @extend_schema(tags=["auth"], responses={200: inline_serializer("Jwks", {"keys": serializers.ListField()})})
+    def get(self, request):
+        """The public keys that verify this service's JWTs."""
+        return Response(jwks())
+
+
+class KeyVerifyInternalApi(AnonymousApi):
+    """Other services ask here whom an API key belongs to; not routed by the gateway."""
+
+    schema = None
+
+    def get(self, request):
+        owner = api_key_verify(request.headers.get("X-API-Key", ""))
+        if owner is None:
+            raise Http404
+        return Response(owner)
