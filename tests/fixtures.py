@@ -31,7 +31,7 @@ def service_env(tmp_path_factory, data_dir):
                 "DJANGO_SECRET_KEY": "system-test-only",
                 "LOTR_DATA_DIR": str(data_dir),
             }
-            process = ServiceProcess(service, env)
+            process = ServiceProcess(REPO / "services" / service, env)
             process.manage("migrate", "--no-input", "-v", "0")
             process.manage("import_data")
             prepared[service] = env
@@ -48,7 +48,9 @@ def start_service(service_env, tmp_path_factory):
 
     def start(service: str, **settings: str) -> ServiceProcess:
         env = {**service_env(service), **settings}
-        process = ServiceProcess(service, env, access_log=logs / f"{service}-{len(started)}.log").start()
+        process = ServiceProcess(
+            REPO / "services" / service, env, access_log=logs / f"{service}-{len(started)}.log"
+        ).start()
         started.append(process)
         return process
 

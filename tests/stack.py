@@ -5,110 +5,17 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import dj_database_url
 import psycopg
-import requests
 
-from lotr_kit.testing import free_port
+from lotr_kit.testing import Process, ServiceProcess, free_port  # noqa: F401  re-exported
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(REPO / "scripts"))
 from localstack import nginx_binary  # noqa: E402  the same nginx `make run` uses
-
-
-class Process:
-    """A child process in its own session, stopped with its whole group."""
-
-    process: subprocess.Popen | None = None
-
-    def wait_healthy(self, url: str, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self} exited with {self.process.returncode} on start")
-            try:
-                if requests.get(url, timeout=1).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"{self} did not answer {url} within {timeout}s")
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, sig)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-
-
-class ServiceProcess(Process):
-    """One service under gunicorn on a loopback port, as it runs in production."""
-
-    def __init__(self, service: str, env: dict[str, str], *, workers: int = 1, access_log: Path | None = None):
-        self.service = service
-        self.access_log = access_log
-        self.service_dir = REPO / "services" / service
-        self.port = free_port()
-        self.env = {**os.environ, **env}
-        self.workers = workers
-
-    def __str__(self):
-        return f"{self.service} service"
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def manage(self, *args: str) -> str:
-        result = subprocess.run(
-            [str(BIN / "python"), "manage.py", *args],
-            cwd=self.service_dir,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"manage.py {' '.join(args)} failed for {self}:\n{result.stderr}")
-        return result.stdout
-
-    def start(self, timeout: float = 30) -> "ServiceProcess":
-        self.process = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "--config",
-                "python:lotr_kit.gunicorn_conf",
-                "config.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
-                "--graceful-timeout",
-                "2",
-                *(
-                    # The request line and the X-Request-ID the service received, one per line.
-                    ["--access-logfile", str(self.access_log), "--access-logformat", "%(r)s %({x-request-id}i)s"]
-                    if self.access_log
-                    else []
-                ),
-            ],
-            cwd=self.service_dir,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        self.wait_healthy(f"{self.url}/healthz", timeout)
-        return self
 
 
 class GatewayProcess(Process):

@@ -4,7 +4,7 @@ import pytest
 import requests
 
 from lotr_kit.testing import free_port
-from tests.stack import ServiceProcess
+from tests.stack import REPO, ServiceProcess
 
 UNAVAILABLE = {"success": False, "message": "Service currently not available."}
 
@@ -16,7 +16,7 @@ def orphan(request, tmp_path_factory):
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('nodb')}/missing/dir/book.sqlite3"  # cannot be opened
     env = {"DATABASE_URL": url, "DJANGO_SECRET_KEY": "system-test-only", "DB_CONNECT_TIMEOUT": "1"}
-    process = ServiceProcess("book", env).start()
+    process = ServiceProcess(REPO / "services" / "book", env).start()
     yield process
     process.stop()
 

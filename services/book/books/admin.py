@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Book, Chapter
+from .models import Book, Chapter, FavoriteBook
 
 
 @admin.register(Book)
@@ -15,3 +15,9 @@ class ChapterAdmin(admin.ModelAdmin):
     list_filter = ("book",)
     search_fields = ("chapter_name", "id")
     ordering = ("position",)
+
+
+@admin.register(FavoriteBook)
+class FavoriteBookAdmin(admin.ModelAdmin):
+    list_display = ("user_id", "book", "created_at")
+    search_fields = ("user_id",)

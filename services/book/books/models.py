@@ -29,3 +29,17 @@ class Chapter(models.Model):
 
     def __str__(self):
         return self.chapter_name
+
+
+class FavoriteBook(models.Model):
+    """A book a user keeps; the user is the accounts service's id, from the token."""
+
+    user_id = ObjectIdField(db_index=True)
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="favorites")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user_id", "book"], name="unique_favorite_book")]
+
+    def __str__(self):
+        return f"{self.user_id} ♥ {self.book_id}"

@@ -169,3 +169,36 @@ def test_book_lists_run_a_fixed_number_of_queries(api, django_assert_max_num_que
         api.json(f"/v2/book/{FELLOWSHIP}/chapter?limit=1000")
     with django_assert_max_num_queries(1):
         api.json(f"/v2/chapter/{FIRST_CHAPTER}")
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/v2/book", 200),
+        (f"/v2/book/{FELLOWSHIP}", 200),
+        (f"/v2/book/{FELLOWSHIP}/chapter", 200),
+        ("/v2/chapter", 401),
+        (f"/v2/chapter/{FIRST_CHAPTER}", 401),
+    ],
+)
+def test_when_reads_need_a_token_only_the_book_routes_stay_open(api, settings, path, status):
+    settings.LOTR_READS_REQUIRE_TOKEN = True
+
+    response = api.get(path)
+
+    assert response.status_code == status, response.content
+
+
+def test_when_reads_need_a_token_a_valid_one_opens_every_route(api, settings, signed_in):
+    settings.LOTR_READS_REQUIRE_TOKEN = True
+
+    response = api.get("/v2/chapter", Authorization=f"Bearer {signed_in()['access']}")
+
+    assert response.status_code == 200, response.content
+
+
+def test_a_token_that_is_sent_must_be_valid_even_on_open_routes(api, accounts_service):
+    response = api.get("/v2/book", Authorization="Bearer not-a-valid-key")
+
+    assert response.status_code == 401, response.content
+    assert response.json() == {"success": False, "message": "Unauthorized."}

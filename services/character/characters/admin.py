@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Character
+from .models import Character, FavoriteCharacter
 
 
 @admin.register(Character)
@@ -9,3 +9,9 @@ class CharacterAdmin(admin.ModelAdmin):
     list_filter = ("race", "gender")
     search_fields = ("name", "id")
     ordering = ("position",)
+
+
+@admin.register(FavoriteCharacter)
+class FavoriteCharacterAdmin(admin.ModelAdmin):
+    list_display = ("user_id", "character", "created_at")
+    search_fields = ("user_id",)

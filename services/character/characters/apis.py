@@ -6,8 +6,16 @@ from rest_framework.response import Response
 
 from lotr_kit.client import ServiceClient, ServiceUnavailable
 from lotr_kit.errors import UNAVAILABLE, error_body
-from lotr_kit.views import ResourceApi, ResourceDetailApi, ResourceListApi, object_id_or_404
+from lotr_kit.views import (
+    FavoriteItemApi,
+    FavoriteListApi,
+    ResourceApi,
+    ResourceDetailApi,
+    ResourceListApi,
+    object_id_or_404,
+)
 
+from .models import FavoriteCharacter
 from .resources import CHARACTER, QUOTE
 from .selectors import character_exists, character_list
 
@@ -63,3 +71,15 @@ class CharacterQuoteListApi(ResourceApi):
             status=upstream.status_code,
             content_type=upstream.headers.get("Content-Type", "application/json; charset=utf-8"),
         )
+
+
+class FavoriteCharacterListApi(FavoriteListApi):
+    resource = CHARACTER
+    favorite_model = FavoriteCharacter
+    item_field = "character"
+
+
+class FavoriteCharacterApi(FavoriteItemApi):
+    resource = CHARACTER
+    favorite_model = FavoriteCharacter
+    item_field = "character"

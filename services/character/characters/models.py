@@ -24,3 +24,17 @@ class Character(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class FavoriteCharacter(models.Model):
+    """A character a user keeps; the user is the accounts service's id, from the token."""
+
+    user_id = ObjectIdField(db_index=True)
+    character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="favorites")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user_id", "character"], name="unique_favorite_character")]
+
+    def __str__(self):
+        return f"{self.user_id} ♥ {self.character_id}"

@@ -64,3 +64,12 @@ def test_character_quotes_of_an_unknown_character_are_404_without_asking_movies(
 
     assert response.status_code == 404, response.content
     assert response.json() == {"success": False, "message": "Not found."}
+
+
+def test_character_quotes_need_a_token_when_reads_do(api, settings, movie_url):
+    settings.LOTR_READS_REQUIRE_TOKEN = True
+    movie_url(f"http://127.0.0.1:{free_port()}")
+
+    response = api.get(f"/v2/character/{GANDALF}/quote")
+
+    assert response.status_code == 401, response.content

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Movie, Quote
+from .models import FavoriteMovie, FavoriteQuote, Movie, Quote
 
 
 @admin.register(Movie)
@@ -15,3 +15,15 @@ class QuoteAdmin(admin.ModelAdmin):
     list_filter = ("movie",)
     search_fields = ("dialog", "id", "character")
     ordering = ("position",)
+
+
+@admin.register(FavoriteMovie)
+class FavoriteMovieAdmin(admin.ModelAdmin):
+    list_display = ("user_id", "movie", "created_at")
+    search_fields = ("user_id",)
+
+
+@admin.register(FavoriteQuote)
+class FavoriteQuoteAdmin(admin.ModelAdmin):
+    list_display = ("user_id", "quote", "created_at")
+    search_fields = ("user_id",)

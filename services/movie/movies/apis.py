@@ -2,8 +2,17 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
 from lotr_kit.schema import ERROR, document_serializer
-from lotr_kit.views import ReadOnlyApi, ResourceDetailApi, ResourceListApi, SubResourceListApi, random_row
+from lotr_kit.views import (
+    FavoriteItemApi,
+    FavoriteListApi,
+    ReadOnlyApi,
+    ResourceDetailApi,
+    ResourceListApi,
+    SubResourceListApi,
+    random_row,
+)
 
+from .models import FavoriteMovie, FavoriteQuote
 from .resources import MOVIE, QUOTE
 from .selectors import (
     movie_exists,
@@ -74,9 +83,37 @@ class CharacterQuoteListInternalApi(SubResourceListApi):
 
     resource = QUOTE
     schema = None  # internal: not part of the public API document
+    # The character service has already authenticated the caller; this path never leaves
+    # the private network (the gateway does not route /internal).
+    authentication_classes = []
+    permission_classes = []
 
     def parent_exists(self, parent_id):
         return True
 
     def get_queryset(self, parent_id):
         return quote_list_for_character(character_id=parent_id)
+
+
+class FavoriteMovieListApi(FavoriteListApi):
+    resource = MOVIE
+    favorite_model = FavoriteMovie
+    item_field = "movie"
+
+
+class FavoriteMovieApi(FavoriteItemApi):
+    resource = MOVIE
+    favorite_model = FavoriteMovie
+    item_field = "movie"
+
+
+class FavoriteQuoteListApi(FavoriteListApi):
+    resource = QUOTE
+    favorite_model = FavoriteQuote
+    item_field = "quote"
+
+
+class FavoriteQuoteApi(FavoriteItemApi):
+    resource = QUOTE
+    favorite_model = FavoriteQuote
+    item_field = "quote"

@@ -37,3 +37,31 @@ class Quote(models.Model):
 
     def __str__(self):
         return self.dialog[:60]
+
+
+class FavoriteMovie(models.Model):
+    """A movie a user keeps; the user is the accounts service's id, from the token."""
+
+    user_id = ObjectIdField(db_index=True)
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="favorites")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user_id", "movie"], name="unique_favorite_movie")]
+
+    def __str__(self):
+        return f"{self.user_id} ♥ {self.movie_id}"
+
+
+class FavoriteQuote(models.Model):
+    """A quote a user keeps; the user is the accounts service's id, from the token."""
+
+    user_id = ObjectIdField(db_index=True)
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="favorites")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user_id", "quote"], name="unique_favorite_quote")]
+
+    def __str__(self):
+        return f"{self.user_id} ♥ {self.quote_id}"

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from lotr_kit.env import env_float, env_int, env_str
+from lotr_kit.env import env_str
 from lotr_kit.settings import *  # noqa: F403  shared defaults, see libs/lotr_kit/lotr_kit/settings.py
 from lotr_kit.settings import COMMON_APPS, database_from_env, spectacular_settings
 
@@ -24,6 +24,3 @@ SPECTACULAR_SETTINGS = spectacular_settings(
 
 # The movie service answers /v2/character/{id}/quote; a slow or absent one means a 503.
 MOVIE_SERVICE_URL = env_str("MOVIE_SERVICE_URL", "http://127.0.0.1:8002")
-SERVICE_CONNECT_TIMEOUT = env_float("SERVICE_CONNECT_TIMEOUT", 1.0)
-SERVICE_READ_TIMEOUT = env_float("SERVICE_READ_TIMEOUT", 10.0)
-SERVICE_RETRIES = env_int("SERVICE_RETRIES", 2, minimum=0)
