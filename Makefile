@@ -6,7 +6,7 @@ MAKEFLAGS += --no-print-directory
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(abspath $(VENV))/bin
-SERVICES := book movie character
+SERVICES := book movie character accounts
 # Scope a target to one service: make test SERVICE=book
 SERVICE ?=
 TARGETS := $(or $(SERVICE),$(SERVICES))
@@ -68,7 +68,7 @@ migrate: venv ## Create or update each service's own database
 	@for s in $(TARGETS); do (cd services/$$s && DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --no-input -v 1); done
 
 load-data: migrate ## Import LOTR_DATA_DIR (or the shipped sample) into each service
-	@for s in $(TARGETS); do (cd services/$$s && DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py import_data); done
+	@for s in $(filter-out accounts,$(TARGETS)); do (cd services/$$s && DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py import_data); done
 
 serve: venv ## Run one service alone under gunicorn: make serve SERVICE=book PORT=8001
 	@test -n "$(SERVICE)" || { echo "Name the service: make serve SERVICE=book"; exit 1; }

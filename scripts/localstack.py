@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 VAR = REPO / "var"
 RUN, LOGS, GATEWAY_DIR = VAR / "run", VAR / "log", VAR / "gateway"
 BIN = Path(sys.executable).parent
-SERVICES = {"book": 8001, "movie": 8002, "character": 8003}
+SERVICES = {"accounts": 8004, "book": 8001, "movie": 8002, "character": 8003}
 
 
 def port_of(service: str) -> int:
@@ -66,6 +66,7 @@ def service_env(service: str) -> dict[str, str]:
         env["DATABASE_URL"] = url
     else:
         env.pop("DATABASE_URL", None)  # the service's own SQLite file under services/<name>/var/
+    env.setdefault("ACCOUNTS_SERVICE_URL", f"http://127.0.0.1:{port_of('accounts')}")
     if service == "character":
         env.setdefault("MOVIE_SERVICE_URL", f"http://127.0.0.1:{port_of('movie')}")
     return env
@@ -181,9 +182,14 @@ def command_run(args) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     data = os.environ.get("LOTR_DATA_DIR") or "the shipped sample (data/sample)"
     for service in SERVICES:
-        print(f"== {service}: migrate, import {data}", flush=True)
-        manage(service, "migrate", "--no-input", "-v", "0")
-        manage(service, "import_data")
+        if service == "accounts":
+            print("== accounts: migrate, signing key", flush=True)
+            manage(service, "migrate", "--no-input", "-v", "0")
+            manage(service, "ensure_signing_key")  # a development key under services/accounts/var/
+        else:
+            print(f"== {service}: migrate, import {data}", flush=True)
+            manage(service, "migrate", "--no-input", "-v", "0")
+            manage(service, "import_data")
         start_service(service)
     for service in SERVICES:
         wait_for(service, f"http://127.0.0.1:{port_of(service)}/readyz")
@@ -194,6 +200,7 @@ def command_run(args) -> None:
     print(f"""
 The LotR API runs at {base}
   {base}/v2/book            the API (every /v2 path of The One API)
+  {base}/auth/register      accounts: register, login, API keys; favorites at {base}/v2/me/favorites/...
   {base}/docs/              Swagger UI for every service (ReDoc: {base}/docs/redoc.html)
   services: {", ".join(f"{s} http://127.0.0.1:{port_of(s)}" for s in SERVICES)}
   make status · make logs [SERVICE=gateway] · make stop""")

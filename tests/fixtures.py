@@ -31,9 +31,11 @@ def service_env(tmp_path_factory, data_dir):
                 "DJANGO_SECRET_KEY": "system-test-only",
                 "LOTR_DATA_DIR": str(data_dir),
             }
+            if service == "accounts":
+                env["JWT_PRIVATE_KEY_FILE"] = str(tmp_dir / "jwt-signing-key.pem")
             process = ServiceProcess(REPO / "services" / service, env)
             process.manage("migrate", "--no-input", "-v", "0")
-            process.manage("import_data")
+            process.manage("ensure_signing_key" if service == "accounts" else "import_data")
             prepared[service] = env
         return dict(prepared[service])
 

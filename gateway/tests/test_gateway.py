@@ -21,6 +21,14 @@ def gateway(start_gateway, upstreams):
     return start_gateway(upstreams)
 
 
+@pytest.fixture(scope="module")
+def access(gateway):
+    """An access JWT of a user registered through the gateway."""
+    credentials = {"email": "legolas@mirkwood.me", "password": "Mellon-2-friend!"}
+    requests.post(f"{gateway.url}/auth/register", json=credentials, timeout=10)
+    return requests.post(f"{gateway.url}/auth/login", json=credentials, timeout=10).json()["access"]
+
+
 def get(gateway, path, **headers):
     return requests.get(f"{gateway.url}{path}", headers=headers, timeout=10)
 
@@ -203,7 +211,7 @@ def test_responses_carry_cors_and_security_headers(gateway):
 
 
 @pytest.mark.parametrize("encoding", ["identity", "gzip"])
-def test_if_none_match_gets_304_end_to_end(gateway, encoding):
+def test_if_none_match_gets_304_end_to_end(gateway, access, encoding):
     path = f"/v2/character/{GANDALF}"
     first = get(gateway, path, **{"Accept-Encoding": encoding})
 
@@ -211,7 +219,7 @@ def test_if_none_match_gets_304_end_to_end(gateway, encoding):
     token = get(
         gateway,
         path,
-        **{"Accept-Encoding": encoding, "If-None-Match": first.headers["ETag"], "Authorization": "Bearer x"},
+        **{"Accept-Encoding": encoding, "If-None-Match": first.headers["ETag"], "Authorization": f"Bearer {access}"},
     )
 
     assert again.status_code == 304
@@ -219,15 +227,16 @@ def test_if_none_match_gets_304_end_to_end(gateway, encoding):
     assert token.status_code == 304  # answered by the service itself: the cache is bypassed
 
 
-def test_anonymous_gets_are_cached_briefly_and_personal_ones_never(gateway):
+def test_anonymous_gets_are_cached_briefly_and_personal_ones_never(gateway, access):
     path = "/v2/movie?sort=name:asc"
     first, second = get(gateway, path), get(gateway, path)
-    with_token = [get(gateway, path, Authorization="Bearer abc") for _ in range(2)]
-    with_query_token = [get(gateway, f"{path}&access_token=abc") for _ in range(2)]
+    with_token = [get(gateway, path, Authorization=f"Bearer {access}") for _ in range(2)]
+    with_query_token = [get(gateway, f"{path}&access_token={access}") for _ in range(2)]
 
     assert first.headers["X-Cache-Status"] == "MISS"
     assert second.headers["X-Cache-Status"] == "HIT"
     assert second.content == first.content
+    assert [r.status_code for r in with_token + with_query_token] == [200] * 4
     assert [r.headers["X-Cache-Status"] for r in with_token] == ["BYPASS", "BYPASS"]
     assert [r.headers["X-Cache-Status"] for r in with_query_token] == ["BYPASS", "BYPASS"]
 

@@ -9,7 +9,13 @@ TOO_MANY = {"success": False, "message": "Too many requests, please try again la
 
 @pytest.fixture(scope="module")
 def book_upstream(start_service):
-    return {"book": f"127.0.0.1:{start_service('book').port}", "movie": "127.0.0.1:9", "character": "127.0.0.1:9"}
+    book = start_service("book")
+    return {
+        "book": f"127.0.0.1:{book.port}",
+        "movie": "127.0.0.1:9",
+        "character": "127.0.0.1:9",
+        "accounts": "127.0.0.1:9",
+    }
 
 
 def statuses(gateway, count, **headers):
