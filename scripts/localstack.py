@@ -126,6 +126,7 @@ def start_service(service: str) -> None:
             str(LOGS / f"{service}.log"),
             "--error-logfile",
             str(LOGS / f"{service}.log"),
+            "--capture-output",  # tracebacks and Django's log lines into the same file
         ],
         cwd=REPO / "services" / service,
         env=service_env(service),
@@ -138,6 +139,8 @@ def gateway_env() -> dict[str, str]:
     for service in SERVICES:
         env.setdefault(f"GATEWAY_{service.upper()}_UPSTREAM", f"127.0.0.1:{port_of(service)}")
     env.setdefault("GATEWAY_PORT", str(gateway_port()))
+    # Loopback only: nothing else on the network reaches the local run.
+    env.setdefault("GATEWAY_LISTEN", f"127.0.0.1:{gateway_port()}")
     env.setdefault("GATEWAY_CACHE_DIR", str(GATEWAY_DIR / "cache"))
     env.setdefault("GATEWAY_ACCESS_LOG", str(LOGS / "gateway.log"))
     return env

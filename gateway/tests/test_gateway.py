@@ -225,6 +225,7 @@ def test_if_none_match_gets_304_end_to_end(gateway, access, encoding):
     assert again.status_code == 304
     assert again.content == b""
     assert token.status_code == 304  # answered by the service itself: the cache is bypassed
+    assert token.headers["X-Cache-Status"] == "BYPASS"
 
 
 def test_anonymous_gets_are_cached_briefly_and_personal_ones_never(gateway, access):
@@ -297,6 +298,32 @@ def test_docs_page_lists_every_schema_and_loads_its_assets_locally(gateway):
         assert schema.status_code == 200, service
         assert schema.content.startswith(b"openapi: 3.")
         assert b"/v2/" in schema.content
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "status"),
+    [
+        ("POST", "/v2/book", {"Transfer-Encoding": "gzip"}, 501),
+    ],
+)
+def test_the_gateways_rarer_errors_are_json_too(gateway, method, path, headers, status):
+    response = requests.request(method, f"{gateway.url}{path}", headers=headers, timeout=10)
+
+    assert response.status_code == status
+    assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json()["success"] is False
+
+
+def test_a_token_spelled_another_way_is_never_cached(gateway, access):
+    # The services decode "access%5Ftoken" as access_token; nginx's $arg_ does not: the
+    # service's Cache-Control: private keeps the answer out of the cache anyway.
+    path = f"/v2/character/{GANDALF}?access%5Ftoken={access}"
+
+    first, second = get(gateway, path), get(gateway, path)
+
+    assert first.status_code == 200, first.text
+    assert "private" in first.headers["Cache-Control"]
+    assert second.headers["X-Cache-Status"] != "HIT"
 
 
 def test_gateway_health(gateway):

@@ -41,8 +41,10 @@ def test_requests_past_the_limit_get_429_json_with_retry_after(start_gateway, bo
 
 
 def test_trusted_proxies_name_the_client(start_gateway, book_upstream):
-    # Loopback is a trusted proxy by default: each forwarded client has its own budget.
-    gateway = start_gateway(book_upstream, GATEWAY_RATE_LIMIT="1r/m", GATEWAY_RATE_BURST="1")
+    # With loopback trusted as a proxy, each forwarded client has its own budget.
+    gateway = start_gateway(
+        book_upstream, GATEWAY_RATE_LIMIT="1r/m", GATEWAY_RATE_BURST="1", GATEWAY_TRUSTED_PROXIES="127.0.0.1/32"
+    )
 
     first = statuses(gateway, 3, **{"X-Forwarded-For": "203.0.113.7"})
     other_client = statuses(gateway, 1, **{"X-Forwarded-For": "203.0.113.8"})
@@ -59,3 +61,11 @@ def test_forwarded_for_from_an_untrusted_peer_is_ignored(start_gateway, book_ups
     spoofed = [statuses(gateway, 1, **{"X-Forwarded-For": f"203.0.113.{n}"})[0] for n in range(1, 5)]
 
     assert spoofed == [200, 200, 429, 429]
+
+
+def test_no_proxy_is_trusted_by_default(start_gateway, book_upstream):
+    gateway = start_gateway(book_upstream, GATEWAY_RATE_LIMIT="1r/m", GATEWAY_RATE_BURST="1")
+
+    spoofed = [statuses(gateway, 1, **{"X-Forwarded-For": f"198.51.100.{n}"})[0] for n in range(1, 4)]
+
+    assert spoofed == [200, 200, 429]

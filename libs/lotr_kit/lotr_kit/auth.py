@@ -10,6 +10,7 @@ no token means an anonymous caller.
 """
 
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -22,6 +23,10 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 
 from .client import ServiceClient, ServiceUnavailable
+
+# The only shape the accounts service issues (`lotr_` + 32 random bytes, URL-safe base64):
+# anything else is refused here, without asking accounts.
+API_KEY_SHAPE = re.compile(r"lotr_[A-Za-z0-9_-]{43}")
 
 JWT_ALGORITHMS = ["RS256"]
 JWT_AUDIENCE = "lotr-api"
@@ -120,6 +125,8 @@ def jwks_client() -> jwt.PyJWKClient:
 
 def api_key_user(key: str) -> TokenUser:
     """The owner of an API key, asked of the accounts service and cached briefly."""
+    if not API_KEY_SHAPE.fullmatch(key):
+        raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
     cache_key = "lotr-api-key:" + hashlib.sha256(key.encode()).hexdigest()
     store = caches["default"]
     found = store.get(cache_key)

@@ -5,6 +5,8 @@ import logging
 import re
 import uuid
 
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -71,3 +73,18 @@ class JsonLogFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return orjson.dumps(entry).decode()
+
+
+class PrivateResponseMiddleware:
+    """An answer to a request that carried credentials is for that caller only: no shared
+    cache (the gateway's included) may keep it, however the token was spelled."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "HTTP_AUTHORIZATION" in request.META or getattr(getattr(request, "user", None), "via", None):
+            patch_cache_control(response, private=True)
+            patch_vary_headers(response, ["Authorization"])
+        return response

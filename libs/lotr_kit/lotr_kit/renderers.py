@@ -1,7 +1,9 @@
 """Compact UTF-8 JSON, as the original sends it, rendered with orjson."""
 
 import orjson
+from rest_framework.exceptions import ParseError
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import JSONParser as DRFJSONParser
 from rest_framework.renderers import BaseRenderer
 
 
@@ -29,3 +31,13 @@ class AlwaysJSONNegotiation(BaseContentNegotiation):
     def select_renderer(self, request, renderers, format_suffix=None):
         renderer = renderers[0]
         return renderer, renderer.media_type
+
+
+class JSONParser(DRFJSONParser):
+    """DRF's parser, but a body nested deeper than Python's recursion limit is a 400, not a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("JSON parse error - nested too deeply.") from None

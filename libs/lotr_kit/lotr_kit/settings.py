@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "lotr_kit.middleware.ApiPathMiddleware",
     "lotr_kit.errors.JsonErrorMiddleware",
+    "lotr_kit.middleware.PrivateResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -104,7 +105,7 @@ WHITENOISE_USE_FINDERS = True
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["lotr_kit.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["lotr_kit.renderers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "lotr_kit.renderers.AlwaysJSONNegotiation",
     "DEFAULT_AUTHENTICATION_CLASSES": ["lotr_kit.auth.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["lotr_kit.auth.ReadsRequireToken"],

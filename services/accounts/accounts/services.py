@@ -26,6 +26,8 @@ class AccountError(Exception):
 
 def user_register(*, email: str, password: str) -> User:
     email = User.objects.normalize_email(email).lower()
+    if len(email) > 254:  # lower-casing can lengthen some characters ("İ" becomes two)
+        raise AccountError("email: Ensure this field has no more than 254 characters.", errors={"email": ["Too long."]})
     candidate = User(email=email)
     try:
         password_validation.validate_password(password, user=candidate)
