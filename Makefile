@@ -15,8 +15,14 @@ LOTR_DATA_DIR ?= $(if $(wildcard ../shared/data/one-api/books.csv),$(abspath ../
 export LOTR_DATA_DIR
 # One service alone: make serve SERVICE=book PORT=8001
 PORT ?= 8001
+# Deployment checks: their tools live in a virtualenv of their own (deploy/requirements.txt).
+DEPLOY_VENV ?= .venv-deploy
+DEPLOY_BIN := $(abspath $(DEPLOY_VENV))/bin
+KUBECTL ?= $(shell command -v kubectl || echo $(DEPLOY_BIN)/kubectl)
+OVERLAYS := dev prod
 
-.PHONY: help run stop status logs venv test test-services test-system lint format migrate load-data serve clean check-python
+.PHONY: help run stop status logs venv deploy-venv test test-services test-system lint format migrate load-data serve \
+	up down k8s-build deploy-check clean check-python
 
 help: ## List targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -44,7 +50,7 @@ $(VENV)/.installed: requirements-dev.txt $(foreach s,$(SERVICES),services/$(s)/r
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-test: venv lint test-services test-system ## Run every test suite (PostgreSQL when <SERVICE>_DATABASE_URL is set)
+test: venv lint test-services test-system deploy-check ## Run every test suite (PostgreSQL when <SERVICE>_DATABASE_URL is set)
 
 test-services: venv ## Each service's own suite, against its <SERVICE>_DATABASE_URL or SQLite
 	@for s in $(TARGETS); do \
@@ -55,6 +61,29 @@ test-services: venv ## Each service's own suite, against its <SERVICE>_DATABASE_
 
 test-system: venv ## The gateway (real nginx) and services as real processes on loopback
 	$(BIN)/pytest
+
+deploy-venv: $(DEPLOY_VENV)/.installed
+
+$(DEPLOY_VENV)/.installed: deploy/requirements.txt | check-python
+	$(PYTHON) -m venv $(DEPLOY_VENV)
+	$(DEPLOY_BIN)/pip install --quiet --disable-pip-version-check -r deploy/requirements.txt
+	touch $@
+
+up: ## docker compose: build the images, start databases, migrations, services and gateway on :8080
+	docker compose up --build --detach --wait
+
+down: ## Stop and remove the docker compose containers (volumes stay)
+	docker compose down
+
+k8s-build: deploy-venv ## Render every Kubernetes overlay into var/k8s/<overlay>.yaml
+	@mkdir -p var/k8s
+	@for o in $(OVERLAYS); do \
+	  $(KUBECTL) kustomize --load-restrictor LoadRestrictionsNone deploy/k8s/overlays/$$o > var/k8s/$$o.yaml; \
+	  echo "var/k8s/$$o.yaml: $$(grep -c '^kind:' var/k8s/$$o.yaml) objects"; \
+	done
+
+deploy-check: venv deploy-venv ## Static checks: kustomize, Kubernetes schemas, checkov, hadolint, compose schema, nginx -t
+	DEPLOY_TOOLS_BIN=$(DEPLOY_BIN) $(BIN)/pytest deploy/tests
 
 lint: venv ## ruff lint and format check
 	$(BIN)/ruff check .
@@ -76,4 +105,4 @@ serve: venv ## Run one service alone under gunicorn: make serve SERVICE=book POR
 	  $(BIN)/gunicorn --config python:lotr_kit.gunicorn_conf config.wsgi:application --bind 127.0.0.1:$(PORT)
 
 clean: stop ## Remove the virtualenv, local databases, logs and the rendered gateway
-	rm -rf $(VENV) var $(foreach s,$(SERVICES),services/$(s)/var)
+	rm -rf $(VENV) $(DEPLOY_VENV) var $(foreach s,$(SERVICES),services/$(s)/var)
