@@ -22,7 +22,7 @@ KUBECTL ?= $(shell command -v kubectl || echo $(DEPLOY_BIN)/kubectl)
 OVERLAYS := dev prod
 
 .PHONY: help run stop status logs venv deploy-venv test test-services test-system lint format migrate load-data serve \
-	up down k8s-build deploy-check clean check-python
+	up down k8s-build deploy-check bench bench-smoke clean check-python check-wrk
 
 help: ## List targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -68,6 +68,23 @@ $(DEPLOY_VENV)/.installed: deploy/requirements.txt | check-python
 	$(PYTHON) -m venv $(DEPLOY_VENV)
 	$(DEPLOY_BIN)/pip install --quiet --disable-pip-version-check -r deploy/requirements.txt
 	touch $@
+
+BENCH_VENV ?= .venv-bench
+
+$(BENCH_VENV)/.installed: bench/requirements.txt | check-python
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	touch $@
+
+check-wrk:
+	@command -v wrk >/dev/null || { echo "The benchmark needs wrk: apt-get install wrk"; exit 1; }
+
+bench: venv $(BENCH_VENV)/.installed check-wrk ## Load benchmark through the gateway (PostgreSQL, full data): table, bench/results/latest.{json,png}
+	$(BIN)/python bench/run.py
+	$(BENCH_VENV)/bin/python bench/chart.py
+
+bench-smoke: venv check-wrk ## Every benchmark scenario for a second: all must answer without errors
+	$(BIN)/python bench/run.py --smoke
 
 up: ## docker compose: build the images, start databases, migrations, services and gateway on :8080
 	docker compose up --build --detach --wait

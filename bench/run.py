@@ -1,0 +1,272 @@
+"""make bench: load through the gateway on loopback, reported against a static baseline.
+
+Every part runs as in production, on this machine: the services under gunicorn on
+PostgreSQL with the full dataset (LOTR_DATA_DIR), nginx rendered from the gateway template,
+once with its cache (GATEWAY_CACHE=lotr_cache) and once without (off). The baseline is the
+same nginx serving a static file with the bytes of the character scenario's answer: the
+most this box can push through nginx for such a response. Each scenario is reported as a
+ratio to it, since absolute numbers move from machine to machine.
+
+Writes bench/results/latest.json; bench/chart.py draws bench/results/latest.png from it.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from lotr_kit.testing import free_port  # noqa: E402
+from tests.stack import GatewayProcess, ServiceProcess, nginx_binary, system_database_url  # noqa: E402
+
+SERVICES = ["accounts", "book", "movie", "character"]
+GANDALF = "5cd99d4bde30eff6ebccfea0"
+QUOTE = "5cd96e05de30eff6ebcce8d1"
+BASELINE_PATH = "/v2/character?race=Hobbit&sort=name:asc&limit=10&page=3"
+SCENARIOS = [
+    ("book list", "/v2/book", None),
+    ("characters filtered+sorted", BASELINE_PATH, None),
+    ("quote page", "/v2/quote?limit=50&page=7", None),
+    ("quote by id", f"/v2/quote/{QUOTE}", None),
+    ("characters regex", "/v2/character?name=/an/i&limit=20", None),
+    ("movies budget<100", "/v2/movie?budgetInMillions<100", None),
+    ("character quotes (2 services)", f"/v2/character/{GANDALF}/quote?limit=20", None),
+    ("favorites, JWT", "/v2/me/favorites/characters", "jwt"),
+    ("favorites, API key", "/v2/me/favorites/characters", "api_key"),
+]
+
+
+def wrk(url: str, *, seconds: int, connections: int, threads: int, headers: dict | None = None) -> dict:
+    args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+    for name, value in (headers or {}).items():
+        args += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    latency = {p: _ms(v) for p, v in re.findall(r"^\s+(50|90|99)%\s+(\S+)", out, re.M)}
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
+        "p50_ms": latency["50"],
+        "p90_ms": latency["90"],
+        "p99_ms": latency["99"],
+        "requests": int(re.search(r"(\d+) requests in", out)[1]),
+        "socket_errors": sum(int(n) for n in errors.groups()) if errors else 0,
+        "non_2xx": int(non2xx[1]) if non2xx else 0,
+    }
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def worker_rss_mb(process: ServiceProcess) -> list[float]:
+    """Resident memory of each gunicorn worker (the master's children)."""
+    children = Path(f"/proc/{process.process.pid}/task/{process.process.pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status)[1]) / 1024)
+    return sizes
+
+
+def static_baseline(body: bytes, folder: Path) -> tuple[subprocess.Popen, int]:
+    """The gateway's nginx binary, serving `body` as a file with the gateway's process settings."""
+    port = free_port()
+    (folder / "static").mkdir(parents=True)
+    (folder / "static" / "character.json").write_bytes(body)
+    (folder / "logs").mkdir()
+    (folder / "nginx.conf").write_text(
+        (REPO / "bench" / "static-nginx.conf").read_text().replace("@PORT@", str(port)).replace("@ROOT@", str(folder))
+    )
+    folder.chmod(0o755)
+    nginx = [nginx_binary(), "-p", str(folder), "-c", "nginx.conf", "-e", str(folder / "logs" / "error.log")]
+    process = subprocess.Popen([*nginx, "-g", "daemon off;"], start_new_session=True)
+    for _ in range(50):
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/character.json", timeout=1).status_code == 200:
+                return process, port
+        except requests.RequestException:
+            time.sleep(0.1)
+    raise RuntimeError("the static baseline nginx did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "8")))
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", default=os.environ.get("GUNICORN_WORKERS", "2"))
+    parser.add_argument("--smoke", action="store_true", help="a second per scenario; fail on any error")
+    parser.add_argument("--only", default="", help="run the scenarios whose name contains this (A/B runs)")
+    args = parser.parse_args()
+    seconds = 1 if args.smoke else args.seconds
+
+    data_dir = Path(os.environ.get("LOTR_DATA_DIR") or REPO.parent / "shared" / "data" / "one-api")
+    if not (data_dir / "quotes.csv").is_file():
+        sys.exit(f"No dataset at {data_dir}: set LOTR_DATA_DIR to the full One API CSVs.")
+    pg = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+    tmp = Path(tempfile.mkdtemp(prefix="lotr-bench-"))
+    tmp.chmod(0o755)
+    started: list = []
+    try:
+        envs, import_seconds = {}, 0.0
+        for service in SERVICES:
+            os.environ[f"{service.upper()}_DATABASE_URL"] = f"{pg}/lotr_bench_{service}"
+            envs[service] = {
+                "DATABASE_URL": system_database_url(service, tmp),
+                "DJANGO_SECRET_KEY": "bench-only",
+                "LOTR_DATA_DIR": str(data_dir),
+                "GUNICORN_WORKERS": str(args.workers),
+                "JWT_PRIVATE_KEY_FILE": str(tmp / "jwt.pem"),
+            }
+            process = ServiceProcess(REPO / "services" / service, envs[service])
+            process.manage("migrate", "--no-input", "-v", "0")
+            if service == "accounts":
+                process.manage("ensure_signing_key")
+                continue
+            began = time.monotonic()
+            process.manage("import_data")
+            import_seconds += time.monotonic() - began
+
+        processes = {}
+        accounts = ServiceProcess(REPO / "services" / "accounts", envs["accounts"], workers=int(args.workers)).start()
+        processes["accounts"] = accounts
+        for service in ("book", "movie"):
+            env = {**envs[service], "ACCOUNTS_SERVICE_URL": accounts.url}
+            processes[service] = ServiceProcess(REPO / "services" / service, env, workers=int(args.workers)).start()
+        env = {**envs["character"], "ACCOUNTS_SERVICE_URL": accounts.url, "MOVIE_SERVICE_URL": processes["movie"].url}
+        processes["character"] = ServiceProcess(REPO / "services" / "character", env, workers=int(args.workers)).start()
+        started.extend(processes.values())
+
+        upstreams = {name: f"127.0.0.1:{p.port}" for name, p in processes.items()}
+        quiet = {"GATEWAY_ACCESS_LOG": "/dev/null"}
+        gateways = {}
+        for mode, cache in (("cached", "lotr_cache"), ("uncached", "off")):
+            prefix = tmp / f"gateway-{mode}"
+            prefix.mkdir()
+            prefix.chmod(0o755)
+            gateways[mode] = GatewayProcess(prefix, upstreams, GATEWAY_CACHE=cache, **quiet).start()
+            started.append(gateways[mode])
+
+        base = gateways["uncached"].url
+        credentials = {"email": "bench@lotr.me", "password": "Bench-mark-1!"}
+        requests.post(f"{base}/auth/register", json=credentials, timeout=10)
+        login = requests.post(f"{base}/auth/login", json=credentials, timeout=10).json()
+        tokens = {"jwt": login["access"], "api_key": login["access_token"]}
+        hobbits = requests.get(f"{base}/v2/character?race=Hobbit&limit=5", timeout=10).json()["docs"]
+        for doc in hobbits:
+            requests.put(
+                f"{base}/v2/me/favorites/characters/{doc['_id']}", headers={"Authorization": f"Bearer {tokens['jwt']}"}
+            )
+
+        body = requests.get(f"{base}{BASELINE_PATH}", timeout=10).content
+        static, static_port = static_baseline(body, tmp / "static-nginx")
+        try:
+            load = {"seconds": seconds, "connections": args.connections, "threads": args.threads}
+            baseline = wrk(f"http://127.0.0.1:{static_port}/character.json", **load)
+        finally:
+            static.terminate()
+            static.wait()
+
+        results = []
+        for name, path, auth in [s for s in SCENARIOS if args.only in s[0]]:
+            headers = {"Authorization": f"Bearer {tokens[auth]}"} if auth else None
+            modes = ["uncached"] if auth else ["cached", "uncached"]  # a token always bypasses the cache
+            for mode in modes:
+                url = f"{gateways[mode].url}{path}"
+                wrk(url, seconds=1, connections=8, threads=1, headers=headers)  # warm up
+                result = wrk(url, headers=headers, **load)
+                results.append({"scenario": name, "mode": mode, "path": path, **result})
+                print(f"{name:32} {mode:9} {result['rps']:9.0f} rps  p99 {result['p99_ms']:7.2f} ms", flush=True)
+
+        rss = {name: worker_rss_mb(p) for name, p in processes.items()}
+    finally:
+        for process in reversed(started):
+            process.stop()
+
+    for result in results:
+        result["ratio_to_static"] = result["rps"] / baseline["rps"]
+    report = {
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "nginx": nginx_binary()},
+        "load": {"tool": "wrk", "connections": args.connections, "threads": args.threads, "seconds": seconds},
+        "gunicorn_workers_per_service": int(args.workers),
+        "static_baseline": baseline,
+        "scenarios": results,
+        "import_seconds_total": round(import_seconds, 2),
+        "worker_rss_mb": {name: [round(v, 1) for v in sizes] for name, sizes in rss.items()},
+    }
+    if args.only:
+        return
+    report["targets"] = targets(report)
+    print(table(report))
+    if args.smoke:
+        bad = [r for r in results if r["non_2xx"] or r["socket_errors"]]
+        if bad:
+            sys.exit(f"scenarios with errors: {[(r['scenario'], r['mode']) for r in bad]}")
+        return
+    out = REPO / "bench" / "results" / "latest.json"
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"wrote {out.relative_to(REPO)}")
+
+
+def _find(report, name, mode):
+    return next(r for r in report["scenarios"] if r["scenario"] == name and r["mode"] == mode)
+
+
+def targets(report) -> list[dict]:
+    cached = [r for r in report["scenarios"] if r["mode"] == "cached"]
+    filtered = _find(report, "characters filtered+sorted", "uncached")
+    quotes = _find(report, "quote page", "uncached")
+    cross = _find(report, "character quotes (2 services)", "uncached")
+    favorites = [_find(report, "favorites, JWT", "uncached"), _find(report, "favorites, API key", "uncached")]
+    rss = max(v for sizes in report["worker_rss_mb"].values() for v in sizes)
+    checks = [
+        ("cached anonymous GETs >= 50% of static", min(r["ratio_to_static"] for r in cached), 0.50),
+        ("uncached filtered+sorted list >= 7% of static", filtered["ratio_to_static"], 0.07),
+        ("uncached filtered+sorted list p99 < 50 ms", 50 - filtered["p99_ms"], 0.0),
+        ("cross-service >= 40% of uncached /v2/quote list", cross["rps"] / quotes["rps"], 0.40),
+        ("authenticated favorites >= 50% of uncached anonymous list",
+         min(f["rps"] for f in favorites) / filtered["rps"], 0.50),
+        ("worker RSS < 120 MB", 120 - rss, 0.0),
+        ("full import < 15 s", 15 - report["import_seconds_total"], 0.0),
+        ("no 5xx / socket errors", -sum(r["non_2xx"] + r["socket_errors"] for r in report["scenarios"]), 0.0),
+    ]  # fmt: skip
+    return [{"target": name, "value": round(value, 4), "met": value >= threshold} for name, value, threshold in checks]
+
+
+def table(report) -> str:
+    base = report["static_baseline"]
+    lines = [
+        f"cores: {report['machine']['cores']}, wrk {report['load']['threads']} threads / "
+        f"{report['load']['connections']} connections, {report['load']['seconds']} s per scenario, "
+        f"{report['gunicorn_workers_per_service']} gunicorn workers per service",
+        "",
+        "| scenario | mode | req/s | % of static | p50 ms | p90 ms | p99 ms | non-2xx | socket errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        f"| static file (baseline) | nginx | {base['rps']:.0f} | 100.0 | {base['p50_ms']:.2f} | {base['p90_ms']:.2f} "
+        f"| {base['p99_ms']:.2f} | {base['non_2xx']} | {base['socket_errors']} |",
+    ]
+    for r in report["scenarios"]:
+        lines.append(
+            f"| {r['scenario']} | {r['mode']} | {r['rps']:.0f} | {100 * r['ratio_to_static']:.1f} | {r['p50_ms']:.2f} "
+            f"| {r['p90_ms']:.2f} | {r['p99_ms']:.2f} | {r['non_2xx']} | {r['socket_errors']} |"
+        )
+    lines += ["", f"import of the full dataset, all services: {report['import_seconds_total']} s"]
+    lines += [f"gunicorn worker RSS (MB): {report['worker_rss_mb']}", ""]
+    lines += [f"- [{'x' if t['met'] else ' '}] {t['target']} ({t['value']})" for t in report["targets"]]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
