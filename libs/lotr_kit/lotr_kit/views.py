@@ -32,16 +32,19 @@ def max_limit() -> int:
 
 
 def paginate(query: Query, queryset: QuerySet, resource: Resource) -> dict:
-    """The envelope for `queryset` under `query`: one COUNT and at most one page query."""
+    """The envelope for `queryset` under `query`: the page, then a COUNT only when the page
+    cannot tell the total (a full page, or one past the end)."""
     queryset = queryset.filter(query.condition)
     window = query.window
     with _regex_guard(query):
-        total = queryset.count()
-        docs: list = []
-        if window.skip < total:
-            page = queryset.order_by(*query.ordering, NATURAL_ORDER).values_list(*resource.columns)
-            docs = resource.documents(list(page[window.skip : window.skip + window.limit]))
-    return window.envelope(docs, total)
+        page = queryset.order_by(*query.ordering, NATURAL_ORDER).values_list(*resource.columns)
+        # No table here is that long; a larger OFFSET would not fit the database's bigint.
+        rows = list(page[window.skip : window.skip + window.limit]) if window.skip < 2**62 else []
+        if 0 < len(rows) < window.limit or (not rows and window.skip == 0):
+            total = window.skip + len(rows)
+        else:
+            total = queryset.count()
+    return window.envelope(resource.documents(rows), total)
 
 
 @contextmanager

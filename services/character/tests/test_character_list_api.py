@@ -106,6 +106,12 @@ def test_character_list_returns_every_character_in_natural_order(api, characters
         pytest.param("limit=10&page=2", {"limit": 10, "page": 2}, 10, id="page-mode-has-no-offset"),
         pytest.param("page=94&limit=10", {"limit": 10, "page": 94}, 930, id="last-page"),
         pytest.param("page=200&limit=10", {"limit": 10, "page": 200}, None, id="page-past-the-end"),
+        pytest.param(
+            "page=9007199254740991&limit=10000",
+            {"limit": 10000, "page": 9007199254740991},
+            None,
+            id="largest-page-past-the-end",
+        ),
         pytest.param("limit=10&offset=5", {"limit": 10, "offset": 5}, 5, id="offset-mode-has-no-page"),
         pytest.param("page=2&offset=5&limit=10", {"limit": 10, "offset": 5}, 5, id="offset-wins-over-page"),
         pytest.param("offset=10&limit=1", {"limit": 1, "offset": 10}, 10, id="offset-one"),
