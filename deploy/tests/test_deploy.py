@@ -206,6 +206,22 @@ def test_nginx_accepts_the_gateway_as_rendered_there(objects, tmp_path, source):
     assert "test is successful" in result.stderr
 
 
+def test_the_images_status_server_passes_nginx_t(tmp_path):
+    """The image's extra server (stub_status for the Prometheus exporter), with an nginx that
+    has the module, as the official image's has (the pip-installed local build lacks it)."""
+    nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+    if nginx is None or "http_stub_status_module" not in run(nginx, "-V").stderr:
+        pytest.skip("this machine's nginx has no stub_status module (.ci/run installs one that has)")
+    (tmp_path / "nginx.conf").write_text("pid nginx.pid;\nevents {}\nhttp {\n    include status.conf;\n}\n")
+    shutil.copy(REPO / "gateway" / "status.conf", tmp_path / "status.conf")
+    tmp_path.chmod(0o755)
+
+    result = run(nginx, "-t", "-p", str(tmp_path), "-c", "nginx.conf", "-e", str(tmp_path / "error.log"))
+
+    assert result.returncode == 0, result.stderr
+    assert "include /etc/nginx/status.d/*.conf;" in (REPO / "gateway" / "nginx-image.conf").read_text()
+
+
 # ---- cross-references -----------------------------------------------------------------------
 
 
