@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 import psycopg
 
-from lotr_kit.testing import Process, ServiceProcess, free_port  # noqa: F401  re-exported
+from lotr_kit.testing import Process, ServiceProcess, free_port  # noqa: F401  ServiceProcess re-exported
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
