@@ -141,12 +141,7 @@ def api_key_user(key: str) -> TokenUser:
 
 @cache
 def accounts_service() -> ServiceClient:
-    return ServiceClient(
-        settings.ACCOUNTS_SERVICE_URL,
-        connect_timeout=settings.SERVICE_CONNECT_TIMEOUT,
-        read_timeout=settings.SERVICE_READ_TIMEOUT,
-        retries=settings.SERVICE_RETRIES,
-    )
+    return ServiceClient.from_settings(settings.ACCOUNTS_SERVICE_URL)
 
 
 def _verify_remotely(key: str) -> dict | None:

@@ -33,6 +33,18 @@ class ServiceClient:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
+    @classmethod
+    def from_settings(cls, base_url: str) -> "ServiceClient":
+        """A client with the SERVICE_* timeouts and retries every service is configured with."""
+        from django.conf import settings
+
+        return cls(
+            base_url,
+            connect_timeout=settings.SERVICE_CONNECT_TIMEOUT,
+            read_timeout=settings.SERVICE_READ_TIMEOUT,
+            retries=settings.SERVICE_RETRIES,
+        )
+
     def get(self, path: str, *, query_string: str = "", headers: dict | None = None) -> requests.Response:
         url = f"{self.base_url}{path}"
         if query_string:

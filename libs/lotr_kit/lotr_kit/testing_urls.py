@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.views import APIView
 
 from config.urls import urlpatterns as service_urlpatterns  # every service has config.urls
+from lotr_kit.urls import handler400, handler403, handler404, handler500  # noqa: F401  JSON error views
 
 
 def crash(request):
@@ -20,8 +21,3 @@ urlpatterns = [
     path("__crash_api__", CrashApi.as_view()),
     *service_urlpatterns,
 ]
-
-handler400 = "lotr_kit.errors.handler400"
-handler403 = "lotr_kit.errors.handler403"
-handler404 = "lotr_kit.errors.handler404"
-handler500 = "lotr_kit.errors.handler500"

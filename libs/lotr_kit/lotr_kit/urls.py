@@ -23,3 +23,9 @@ operational_urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("django_prometheus.urls")),
 ]
+
+# Every service's ROOT_URLCONF imports these: JSON bodies for Django's own 400/403/404/500.
+handler400 = "lotr_kit.errors.handler400"
+handler403 = "lotr_kit.errors.handler403"
+handler404 = "lotr_kit.errors.handler404"
+handler500 = "lotr_kit.errors.handler500"

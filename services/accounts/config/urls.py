@@ -1,13 +1,14 @@
 from django.urls import include, path
 
-from lotr_kit.urls import operational_urlpatterns
+from lotr_kit.urls import (  # noqa: F401  the handlers are Django's JSON error views
+    handler400,
+    handler403,
+    handler404,
+    handler500,
+    operational_urlpatterns,
+)
 
 urlpatterns = [
     path("", include("accounts.urls")),
     *operational_urlpatterns,
 ]
-
-handler400 = "lotr_kit.errors.handler400"
-handler403 = "lotr_kit.errors.handler403"
-handler404 = "lotr_kit.errors.handler404"
-handler500 = "lotr_kit.errors.handler500"

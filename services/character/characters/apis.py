@@ -37,12 +37,7 @@ class CharacterDetailApi(ResourceDetailApi):
 @cache
 def movie_service() -> ServiceClient:
     """One pooled client per process, so calls reuse connections to the movie service."""
-    return ServiceClient(
-        settings.MOVIE_SERVICE_URL,
-        connect_timeout=settings.SERVICE_CONNECT_TIMEOUT,
-        read_timeout=settings.SERVICE_READ_TIMEOUT,
-        retries=settings.SERVICE_RETRIES,
-    )
+    return ServiceClient.from_settings(settings.MOVIE_SERVICE_URL)
 
 
 class CharacterQuoteListApi(ResourceApi):
