@@ -50,6 +50,23 @@ def django_db_setup(django_db_setup, django_db_blocker, data_dir):
             call_command("import_data", data_dir=data_dir, stdout=io.StringIO())
 
 
+def run_import(data_dir) -> str:
+    """The service's `import_data` on `data_dir`, as its output."""
+    out = io.StringIO()
+    call_command("import_data", data_dir=data_dir, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def copy_of_data(tmp_path, data_dir):
+    """A writable copy of the data folder's CSVs, for tests that spoil a file."""
+    import shutil
+
+    for path in data_dir.glob("*.csv"):
+        shutil.copy(path, tmp_path / path.name)
+    return tmp_path
+
+
 class Api:
     """GETs through Django's full request stack (middleware, URL routing, renderers)."""
 

@@ -1,19 +1,12 @@
 """import_data for characters: null tokens, all or nothing, file:line errors."""
 
-import io
-
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from characters.models import Character
+from lotr_kit.pytest_plugin import run_import
 
 pytestmark = pytest.mark.django_db
-
-
-def run_import(data_dir) -> str:
-    out = io.StringIO()
-    call_command("import_data", data_dir=data_dir, stdout=out)
-    return out.getvalue()
 
 
 def test_import_twice_changes_nothing_and_says_so(data_dir, characters):

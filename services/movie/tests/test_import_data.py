@@ -1,27 +1,12 @@
 """import_data for movies and quotes: cleaned dialog, all or nothing, file:line errors."""
 
-import io
-import shutil
-
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
+from lotr_kit.pytest_plugin import run_import
 from movies.models import Movie, Quote
 
 pytestmark = pytest.mark.django_db
-
-
-def run_import(data_dir) -> str:
-    out = io.StringIO()
-    call_command("import_data", data_dir=data_dir, stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture
-def copy_of_data(tmp_path, data_dir):
-    for name in ("movies.csv", "quotes.csv"):
-        shutil.copy(data_dir / name, tmp_path / name)
-    return tmp_path
 
 
 def test_import_twice_changes_nothing_and_says_so(data_dir, movies, quotes):
