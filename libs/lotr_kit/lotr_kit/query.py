@@ -1,4 +1,4 @@
-"""The One API query language: filters, sort and pagination parsed into a Django query.
+"""The One API query language: filters, sort and pagination parsed and validated.
 
 Follows `shared/spec/one-api-compat.md` §4–§6 with the project's decisions: every
 well-formed request means what it means on the original, every malformed one is a
@@ -10,13 +10,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
-from django.db.models import F, Q
-from django.db.models.expressions import OrderBy
-from django.db.models.functions import Collate
-from django.db.models.lookups import IRegex
-
-from .regex import to_postgres
 from .resources import NUMBER, OBJECT_ID, Resource
 from .resources import Field as ResourceField
 
@@ -24,9 +17,6 @@ DEFAULT_LIMIT = 1000
 MAX_REGEX_LENGTH = 200
 # page and offset beyond this are no use and cannot be written as JSON numbers by every client.
 MAX_POSITION = 2**53 - 1
-# Case-insensitive matching on PostgreSQL: the columns' "C" collation folds ASCII letters
-# only (/^óin/i would miss "Óin"), so such regexes compare under ICU's root collation.
-ICASE_COLLATION = "und-x-icu"
 
 # Parameters that are never filters. `access_token` carries a token (spec decisions table).
 PAGINATION_PARAMS = ("limit", "page", "offset")
@@ -115,15 +105,8 @@ class Window:
 @dataclass
 class Query:
     clauses: list[Clause]
-    ordering: list[OrderBy]
+    sort: list[tuple[ResourceField, bool]]  # (field, descending), most significant first
     window: Window
-
-    @property
-    def condition(self) -> Q:
-        condition = Q()
-        for clause in self.clauses:
-            condition &= _clause_q(clause)
-        return condition
 
     @property
     def regexes(self) -> list[Regex]:
@@ -141,9 +124,9 @@ def parse_query(params, resource: Resource, *, max_limit: int, filters: bool = T
             # No database stores NUL in text; PostgreSQL refuses it outright.
             raise QueryError(f"Parameter {key!r} contains a NUL character.", param=key)
     window = parse_window(params, max_limit=max_limit)
-    ordering = parse_sort(params, resource)
+    sort = parse_sort(params, resource)
     clauses = parse_filters(params, resource)
-    return Query(clauses=clauses if filters else [], ordering=ordering, window=window)
+    return Query(clauses=clauses if filters else [], sort=sort, window=window)
 
 
 def parse_window(params, *, max_limit: int) -> Window:
@@ -162,7 +145,7 @@ def parse_window(params, *, max_limit: int) -> Window:
     return Window(limit=limit_value, page=page_value, offset=offset_value, capped=capped)
 
 
-def parse_sort(params, resource: Resource) -> list[OrderBy]:
+def parse_sort(params, resource: Resource) -> list[tuple[ResourceField, bool]]:
     raw = _single(params, "sort")
     if raw is None:
         return []
@@ -177,10 +160,9 @@ def parse_sort(params, resource: Resource) -> list[OrderBy]:
                 valid_fields=resource.keys,
             )
         direction = direction.lower() or "desc"  # no direction is descending, as in the original
-        if direction == "asc":
-            ordering.append(F(spec.column).asc(nulls_first=True))
-        elif direction == "desc":
-            ordering.append(F(spec.column).desc(nulls_last=True))
+        if direction in ("asc", "desc"):
+            # Nulls sort first ascending and last descending, as MongoDB orders them.
+            ordering.append((spec, direction == "desc"))
         else:
             raise QueryError(
                 f"Invalid sort direction '{direction}' for '{key}': use {key}:asc or {key}:desc.",
@@ -309,45 +291,6 @@ def _regex(spec: ResourceField, pattern: str, ignore_case: bool, text: str, key:
     except re.error as error:
         raise QueryError(f"Invalid regex /{pattern}/ for '{spec.key}': {error}.", param=key) from None
     return Regex(pattern, ignore_case, key)
-
-
-def _clause_q(clause: Clause) -> Q:
-    column = clause.field.column
-    if clause.op == "exists":
-        return Q(**{f"{column}__isnull": False})
-    if clause.op == "missing":
-        return Q(**{f"{column}__isnull": True})
-    if clause.op in _COMPARISONS.values():
-        return Q(**{f"{column}__{clause.op}": clause.value})
-    # eq/ne: any of the alternatives; Django's negation keeps rows whose value is null,
-    # which is MongoDB's $ne/$nin/$not behaviour.
-    plain = [v for v in clause.values if v is not None and not isinstance(v, Regex)]
-    matches = Q()
-    if len(plain) == 1:
-        matches |= Q(**{column: plain[0]})
-    elif plain:
-        matches |= Q(**{f"{column}__in": plain})
-    regexes = [v for v in clause.values if isinstance(v, Regex)]
-    for value in regexes:
-        matches |= _regex_q(column, value)
-    if None in clause.values:
-        matches |= Q(**{f"{column}__isnull": True})
-    if clause.op == "eq":
-        return matches
-    if regexes and None not in clause.values:
-        # Negation keeps rows whose value is null (MongoDB's $ne/$nin/$not). Django adds
-        # that to negated field lookups itself, not to the collated regex expression.
-        return ~matches | Q(**{f"{column}__isnull": True})
-    return ~matches
-
-
-def _regex_q(column: str, value: Regex) -> Q:
-    if connection.vendor != "postgresql":
-        return Q(**{f"{column}__{'iregex' if value.ignore_case else 'regex'}": value.pattern})
-    pattern = to_postgres(value.pattern)
-    if value.ignore_case:
-        return Q(IRegex(Collate(F(column), ICASE_COLLATION), pattern))
-    return Q(**{f"{column}__regex": pattern})
 
 
 def _single(params, name: str) -> str | None:

@@ -15,6 +15,7 @@ from django.http import Http404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from . import sql
 from .auth import IsTokenUser
 from .objectid import normalize_object_id
 from .query import Query, QueryError, parse_query
@@ -22,28 +23,20 @@ from .regex import regex_budget
 from .resources import Resource
 from .schema import ResourceAutoSchema
 
-# Every model keeps its CSV row number here: the "natural order" of the original's
-# collection scan, used when no sort is given and to break ties under a sort.
-NATURAL_ORDER = "position"
-
 
 def max_limit() -> int:
     return settings.LOTR_MAX_LIMIT
 
 
 def paginate(query: Query, queryset: QuerySet, resource: Resource) -> dict:
-    """The envelope for `queryset` under `query`: the page, then a COUNT only when the page
-    cannot tell the total (a full page, or one past the end)."""
-    queryset = queryset.filter(query.condition)
+    """The envelope for `queryset` under `query`: the page and the total in one statement;
+    a COUNT of its own only for a page past the end."""
     window = query.window
     with _regex_guard(query):
-        page = queryset.order_by(*query.ordering, NATURAL_ORDER).values_list(*resource.columns)
         # No table here is that long; a larger OFFSET would not fit the database's bigint.
-        rows = list(page[window.skip : window.skip + window.limit]) if window.skip < 2**62 else []
-        if 0 < len(rows) < window.limit or (not rows and window.skip == 0):
-            total = window.skip + len(rows)
-        else:
-            total = queryset.count()
+        rows, total = sql.page_and_total(query, queryset, resource) if window.skip < 2**62 else ([], None)
+        if total is None:
+            total = 0 if window.skip == 0 else sql.count(query, queryset, resource)
     return window.envelope(resource.documents(rows), total)
 
 
@@ -119,9 +112,10 @@ class ResourceDetailApi(ResourceApi):
     def get(self, request, id):
         object_id = object_id_or_404(id)
         query = parse_query(request.query_params, self.resource, max_limit=max_limit(), filters=False)
-        rows = list(self.get_queryset().filter(pk=object_id).values_list(*self.resource.columns))
-        if not rows:
+        row = sql.one(self.get_queryset(), self.resource, object_id)
+        if row is None:
             raise Http404
+        rows = [row]
         window = query.window
         docs = self.resource.documents(rows[window.skip : window.skip + window.limit])
         return Response(window.envelope(docs, len(rows)))
@@ -151,7 +145,7 @@ def random_row(queryset: QuerySet, resource: Resource) -> dict | None:
     total = queryset.count()
     if total == 0:
         return None
-    rows = list(queryset.order_by(NATURAL_ORDER).values_list(*resource.columns)[random.randrange(total) :][:1])
+    rows = list(queryset.order_by(sql.NATURAL_ORDER).values_list(*resource.columns)[random.randrange(total) :][:1])
     return resource.documents(rows)[0] if rows else None
 
 
@@ -165,8 +159,9 @@ class FavoriteListApi(ResourceListApi):
     item_field: str
 
     def get_queryset(self) -> QuerySet:
-        related = self.favorite_model._meta.get_field(self.item_field).related_query_name()
-        return self.resource_model.objects.filter(**{f"{related}__user_id": self.request.user.id})
+        # A subquery, not a join: the list's SQL (lotr_kit.sql) reads one table.
+        favorites = self.favorite_model.objects.filter(user_id=self.request.user.id)
+        return self.resource_model.objects.filter(pk__in=favorites.values(f"{self.item_field}_id"))
 
     @property
     def resource_model(self) -> type[Model]:
