@@ -17,7 +17,7 @@ from django.core.management import call_command
 def pytest_sessionstart(session):
     """Stop at once, naming the server, when the tests' PostgreSQL does not answer."""
     db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.postgresql":
+    if not db["ENGINE"].endswith("postgresql"):
         return
     import psycopg
 

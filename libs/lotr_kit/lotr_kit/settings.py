@@ -129,6 +129,10 @@ LOGGING = {
 }
 
 
+# A connection used this recently skips the health check (lotr_kit/db/postgresql/base.py).
+DB_HEALTH_CHECK_IDLE_SECONDS = env_float("DB_HEALTH_CHECK_IDLE_SECONDS", 1.0)
+
+
 def database_from_env(default_sqlite_path) -> dict:
     """DATABASE_URL (dj-database-url), or an SQLite file under the service's var/."""
     url = env_str("DATABASE_URL") or f"sqlite:///{default_sqlite_path}"
@@ -136,6 +140,8 @@ def database_from_env(default_sqlite_path) -> dict:
         default_sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0), conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, checking a persistent connection only after it sat idle.
+        config["ENGINE"] = "lotr_kit.db.postgresql"
         # Server-side parameters let psycopg prepare the statements a worker repeats, so
         # PostgreSQL plans each list query once (measured in bench/: about 12% a request).
         config.setdefault("OPTIONS", {}).setdefault("server_side_binding", True)

@@ -1,0 +1,1 @@
+"""PostgreSQL with health checks after idle time; see base.py."""
