@@ -116,10 +116,10 @@ migrate: venv ## Create or update each service's own database
 load-data: migrate ## Import LOTR_DATA_DIR (or the shipped sample) into each service
 	@for s in $(filter-out accounts,$(TARGETS)); do (cd services/$$s && DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py import_data); done
 
-serve: venv ## Run one service alone under gunicorn: make serve SERVICE=book PORT=8001
+serve: venv ## Run one service alone under its server (granian): make serve SERVICE=book PORT=8001
 	@test -n "$(SERVICE)" || { echo "Name the service: make serve SERVICE=book"; exit 1; }
 	cd services/$(SERVICE) && DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(40))')}" \
-	  $(BIN)/gunicorn --config python:lotr_kit.gunicorn_conf config.wsgi:application --bind 127.0.0.1:$(PORT)
+	  $(BIN)/python -m lotr_kit.server --bind 127.0.0.1:$(PORT) --access-log -
 
 clean: stop ## Remove the virtualenv, local databases, logs and the rendered gateway
 	rm -rf $(VENV) $(DEPLOY_VENV) var $(foreach s,$(SERVICES),services/$(s)/var)

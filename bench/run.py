@@ -1,6 +1,6 @@
 """make bench: load through the gateway on loopback, reported against a static baseline.
 
-Every part runs as in production, on this machine: the services under gunicorn on
+Every part runs as in production, on this machine: the services under their server (granian, lotr_kit.server) on
 PostgreSQL with the full dataset (LOTR_DATA_DIR), nginx rendered from the gateway template,
 once with its cache (GATEWAY_CACHE=lotr_cache) and once without (off). The baseline is the
 same nginx serving a static file with the bytes of the character scenario's answer: the
@@ -71,7 +71,7 @@ def _ms(text: str) -> float:
 
 
 def worker_rss_mb(process: ServiceProcess) -> list[float]:
-    """Resident memory of each gunicorn worker (the master's children)."""
+    """Resident memory of each server worker (the main process's children)."""
     children = Path(f"/proc/{process.process.pid}/task/{process.process.pid}/children").read_text().split()
     sizes = []
     for pid in children:
@@ -106,7 +106,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "8")))
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", default=os.environ.get("GUNICORN_WORKERS", "2"))
+    parser.add_argument("--workers", default=os.environ.get("SERVER_WORKERS", "2"))
     parser.add_argument("--smoke", action="store_true", help="a second per scenario; fail on any error")
     parser.add_argument("--only", default="", help="run the scenarios whose name contains this (A/B runs)")
     args = parser.parse_args()
@@ -127,7 +127,7 @@ def main() -> None:
                 "DATABASE_URL": system_database_url(service, tmp),
                 "DJANGO_SECRET_KEY": "bench-only",
                 "LOTR_DATA_DIR": str(data_dir),
-                "GUNICORN_WORKERS": str(args.workers),
+                "SERVER_WORKERS": str(args.workers),
                 "JWT_PRIVATE_KEY_FILE": str(tmp / "jwt.pem"),
             }
             process = ServiceProcess(REPO / "services" / service, envs[service])
@@ -200,7 +200,11 @@ def main() -> None:
     report = {
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "nginx": nginx_binary()},
         "load": {"tool": "wrk", "connections": args.connections, "threads": args.threads, "seconds": seconds},
-        "gunicorn_workers_per_service": int(args.workers),
+        "server": {
+            "name": "granian",
+            "workers_per_service": int(args.workers),
+            "threads_per_worker": int(os.environ.get("SERVER_THREADS", "2")),
+        },
         "static_baseline": baseline,
         "scenarios": results,
         "import_seconds_total": round(import_seconds, 2),
@@ -250,7 +254,8 @@ def table(report) -> str:
     lines = [
         f"cores: {report['machine']['cores']}, wrk {report['load']['threads']} threads / "
         f"{report['load']['connections']} connections, {report['load']['seconds']} s per scenario, "
-        f"{report['gunicorn_workers_per_service']} gunicorn workers per service",
+        f"{report['server']['workers_per_service']} granian workers x "
+        f"{report['server']['threads_per_worker']} threads per service",
         "",
         "| scenario | mode | req/s | % of static | p50 ms | p90 ms | p99 ms | non-2xx | socket errors |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -263,7 +268,7 @@ def table(report) -> str:
             f"| {r['p90_ms']:.2f} | {r['p99_ms']:.2f} | {r['non_2xx']} | {r['socket_errors']} |"
         )
     lines += ["", f"import of the full dataset, all services: {report['import_seconds_total']} s"]
-    lines += [f"gunicorn worker RSS (MB): {report['worker_rss_mb']}", ""]
+    lines += [f"server worker RSS (MB): {report['worker_rss_mb']}", ""]
     lines += [f"- [{'x' if t['met'] else ' '}] {t['target']} ({t['value']})" for t in report["targets"]]
     return "\n".join(lines)
 

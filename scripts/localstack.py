@@ -2,7 +2,7 @@
 `make status`, `make logs`.
 
 run     migrate and import each service's own SQLite database (or its <SERVICE>_DATABASE_URL),
-        start the services under gunicorn and the gateway (nginx) in front of them, and
+        start the services under their server (lotr_kit.server) and the gateway (nginx) in front of them, and
         return once every one answers its health check.
 stop    stop exactly what `run` started, by the pid files under var/run/.
 status  which parts run and answer.
@@ -109,29 +109,29 @@ def manage(service: str, *args: str) -> None:
 
 def start_service(service: str) -> None:
     port = port_of(service)
-    subprocess.run(
-        [
-            str(BIN / "gunicorn"),
-            "--config",
-            "python:lotr_kit.gunicorn_conf",
-            "config.wsgi:application",
-            "--daemon",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            os.environ.get("GUNICORN_WORKERS", "2"),
-            "--pid",
-            str(RUN / f"{service}.pid"),
-            "--access-logfile",
-            str(LOGS / f"{service}.log"),
-            "--error-logfile",
-            str(LOGS / f"{service}.log"),
-            "--capture-output",  # tracebacks and Django's log lines into the same file
-        ],
-        cwd=REPO / "services" / service,
-        env=service_env(service),
-        check=True,
-    )
+    with open(LOGS / f"{service}.log", "ab") as log:
+        # Its own session: it outlives this command, as a daemon; `stop` ends it by its pid file.
+        subprocess.Popen(
+            [
+                str(BIN / "python"),
+                "-m",
+                "lotr_kit.server",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                os.environ.get("SERVER_WORKERS", "2"),
+                "--pid-file",
+                str(RUN / f"{service}.pid"),
+                "--access-log",
+                "-",
+            ],
+            cwd=REPO / "services" / service,
+            env=service_env(service),
+            stdin=subprocess.DEVNULL,
+            stdout=log,  # access lines, tracebacks and Django's log lines in one file
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def gateway_env() -> dict[str, str]:
@@ -169,7 +169,7 @@ def stop_all() -> list[str]:
     for service in SERVICES:
         pid = pid_alive(RUN / f"{service}.pid")
         if pid:
-            os.kill(pid, signal.SIGTERM)  # gunicorn's graceful shutdown
+            os.kill(pid, signal.SIGTERM)  # graceful: in-flight requests finish
             stopped.append(service)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and (

@@ -361,7 +361,7 @@ def test_gateway_upstreams_are_services_everywhere_with_matching_ports(objects, 
         assert host in compose["services"], f"compose has no service {host}"
         assert env_file(REPO / "services" / host / "config.env.example") is not None
     assert compose["services"]["gateway"]["ports"] == [f"{gateway_port}:{gateway_port}"]
-    for service in SERVICES:  # gunicorn in every image binds the port the upstreams name
+    for service in SERVICES:  # the server in every image binds the port the upstreams name
         dockerfile = (REPO / "services" / service / "Dockerfile").read_text()
-        assert "GUNICORN_BIND=0.0.0.0:8000" in dockerfile
+        assert "SERVER_BIND=0.0.0.0:8000" in dockerfile
         assert "EXPOSE 8000" in dockerfile

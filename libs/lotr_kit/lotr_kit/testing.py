@@ -81,7 +81,7 @@ class Process:
 
 
 class ServiceProcess(Process):
-    """One service under gunicorn on a loopback port, as it runs in production."""
+    """One service under its server (lotr_kit.server) on a loopback port, as it runs in production."""
 
     def __init__(self, service_dir: Path, env: dict[str, str], *, workers: int = 1, access_log: Path | None = None):
         self.service = service_dir.name
@@ -114,22 +114,17 @@ class ServiceProcess(Process):
     def start(self, timeout: float = 30) -> "ServiceProcess":
         self.process = subprocess.Popen(
             [
-                str(BIN / "gunicorn"),
-                "--config",
-                "python:lotr_kit.gunicorn_conf",
-                "config.wsgi:application",
+                str(BIN / "python"),
+                "-m",
+                "lotr_kit.server",
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
                 str(self.workers),
                 "--graceful-timeout",
                 "2",
-                *(
-                    # The request line and the X-Request-ID the service received, one per line.
-                    ["--access-logfile", str(self.access_log), "--access-logformat", "%(r)s %({x-request-id}i)s"]
-                    if self.access_log
-                    else []
-                ),
+                # One JSON object per request, with the X-Request-ID the service received.
+                *(["--access-log", str(self.access_log)] if self.access_log else []),
             ],
             cwd=self.service_dir,
             env=self.env,

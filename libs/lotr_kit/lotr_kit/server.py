@@ -1,0 +1,126 @@
+"""The HTTP server every service runs under: granian, set up from the environment.
+
+    python -m lotr_kit.server [--bind HOST:PORT] [--workers N] [--access-log PATH]
+
+run in a service's folder, serves its `config.wsgi:application`. granian parses HTTP and
+manages connections in Rust; Python only runs the application. Measured in bench/ on two
+cores, that moved the uncached list scenarios from about 1,100 to about 1,700 requests/s
+against gunicorn's gthread workers on the same code, and brought their p99 under 50 ms.
+
+Settings (flags override them):
+    SERVER_BIND              host:port to listen on (0.0.0.0:8000)
+    SERVER_WORKERS           worker processes (2)
+    SERVER_THREADS           threads per worker running the application (2)
+    SERVER_GRACEFUL_TIMEOUT  seconds in-flight requests get after SIGTERM (20)
+    SERVER_ACCESS_LOG        "-" for stdout, a file path, or unset for none: one JSON
+                             object per request, with the gateway's X-Request-ID
+"""
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from granian import Granian
+from granian.constants import Interfaces
+
+from .env import env_int, env_str
+
+# granian hands the access formatter its fields; naming a header adds it as "_h0".
+ACCESS_FORMAT = "%(header{x-request-id})s"
+
+
+class JsonAccessFormatter(logging.Formatter):
+    """One JSON object per request from granian's access record, escaped whatever the path holds."""
+
+    def format(self, record):
+        fields = record.args if isinstance(record.args, dict) else {}
+        entry = {
+            "time": fields.get("time"),
+            "request_id": fields.get("_h0", "-"),
+            "client": fields.get("addr"),
+            "method": fields.get("method"),
+            "path": fields.get("path"),
+            "query": fields.get("query_string", ""),
+            "status": fields.get("status"),
+            "duration_ms": round(fields.get("dt_ms", 0.0), 3),
+        }
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def application():
+    """The service's WSGI application, as granian's factory: called once in each worker."""
+    sys.path.insert(0, os.getcwd())
+    from django.http import HttpResponse
+
+    from config.wsgi import application as django_application
+
+    # granian starts every WSGI environ from os.environ (the CGI convention), so variables
+    # named like request headers (HTTP_PROXY, ...) would read as headers the client sent.
+    header_like = {name: value for name, value in os.environ.items() if name.startswith("HTTP_")}
+
+    def app(environ, start_response):
+        for name, value in header_like.items():
+            if environ.get(name) == value:  # the variable, or a header with its very value: dropped
+                del environ[name]
+        response = django_application(environ, start_response)
+        if type(response) is HttpResponse:
+            # A body in one piece goes out with its Content-Length, not chunked.
+            body = response.content
+            response.close()
+            return [body]
+        return response
+
+    return app
+
+
+def log_config(access_log: str | None) -> dict:
+    stream = {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}
+    target = stream if access_log in (None, "-") else {"class": "logging.FileHandler", "filename": access_log}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "generic": {"format": "[%(levelname)s] %(message)s"},
+            "access": {"()": JsonAccessFormatter},
+        },
+        "handlers": {"console": {**stream, "formatter": "generic"}, "access": {**target, "formatter": "access"}},
+        "loggers": {
+            "_granian": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            "granian.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bind", default=env_str("SERVER_BIND", "0.0.0.0:8000"))
+    parser.add_argument("--workers", type=int, default=env_int("SERVER_WORKERS", 2, minimum=1))
+    parser.add_argument("--threads", type=int, default=env_int("SERVER_THREADS", 2, minimum=1))
+    parser.add_argument("--graceful-timeout", type=int, default=env_int("SERVER_GRACEFUL_TIMEOUT", 20, minimum=1))
+    parser.add_argument("--access-log", default=env_str("SERVER_ACCESS_LOG") or None)
+    parser.add_argument("--pid-file", type=Path)
+    args = parser.parse_args(argv)
+    host, _, port = args.bind.rpartition(":")
+    Granian(
+        "lotr_kit.server:application",
+        factory=True,
+        address=host.strip("[]") or "0.0.0.0",
+        port=int(port),
+        interface=Interfaces.WSGI,
+        workers=args.workers,
+        blocking_threads=args.threads,
+        websockets=False,
+        respawn_failed_workers=True,
+        workers_kill_timeout=args.graceful_timeout,
+        log_dictconfig=log_config(args.access_log),
+        log_access=args.access_log is not None,
+        log_access_format=ACCESS_FORMAT,
+        pid_file=args.pid_file,
+    ).serve()
+
+
+if __name__ == "__main__":
+    main()
