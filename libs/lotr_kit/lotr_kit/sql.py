@@ -154,6 +154,14 @@ def one(queryset: QuerySet, resource: Resource, pk: str) -> tuple | None:
         return cursor.fetchone()
 
 
+def exists(model: type[Model], pk: str) -> bool:
+    """Whether a row with this primary key exists: one indexed lookup, nothing compiled."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} = %s", [pk])
+        return cursor.fetchone() is not None
+
+
 def _where(query: Query, queryset: QuerySet, table: Table) -> tuple[str, list]:
     base, base_params = base_condition(queryset)
     filters, filter_params = condition(query, table)

@@ -1,5 +1,7 @@
 from django.db.models import QuerySet
 
+from lotr_kit import sql
+
 from .models import Book, Chapter
 
 
@@ -8,7 +10,7 @@ def book_list() -> QuerySet[Book]:
 
 
 def book_exists(*, book_id: str) -> bool:
-    return Book.objects.filter(pk=book_id).exists()
+    return sql.exists(Book, book_id)
 
 
 def chapter_list() -> QuerySet[Chapter]:

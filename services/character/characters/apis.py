@@ -64,7 +64,7 @@ class CharacterQuoteListApi(ResourceApi):
         return HttpResponse(
             upstream.content,
             status=upstream.status_code,
-            content_type=upstream.headers.get("Content-Type", "application/json; charset=utf-8"),
+            content_type=upstream.headers.get("content-type", "application/json; charset=utf-8"),
         )
 
 

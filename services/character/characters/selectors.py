@@ -1,5 +1,7 @@
 from django.db.models import QuerySet
 
+from lotr_kit import sql
+
 from .models import Character
 
 
@@ -9,4 +11,4 @@ def character_list() -> QuerySet[Character]:
 
 
 def character_exists(*, character_id: str) -> bool:
-    return Character.objects.filter(pk=character_id).exists()
+    return sql.exists(Character, character_id)

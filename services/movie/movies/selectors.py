@@ -1,5 +1,7 @@
 from django.db.models import QuerySet
 
+from lotr_kit import sql
+
 from .models import Movie, Quote
 
 
@@ -8,7 +10,7 @@ def movie_list() -> QuerySet[Movie]:
 
 
 def movie_exists(*, movie_id: str) -> bool:
-    return Movie.objects.filter(pk=movie_id).exists()
+    return sql.exists(Movie, movie_id)
 
 
 def quote_list() -> QuerySet[Quote]:
