@@ -1,4 +1,4 @@
-"""The real parts, as processes on loopback, for system tests: services under gunicorn and
+"""The real parts, as processes on loopback, for system tests: services under their server and
 the gateway (nginx) rendered from its template exactly as the image and `make run` do."""
 
 import os

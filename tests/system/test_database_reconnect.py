@@ -30,7 +30,7 @@ def book_env(service_env):
     if not env["DATABASE_URL"].startswith("postgres"):
         pytest.skip("needs BOOK_DATABASE_URL on PostgreSQL; the health check is PostgreSQL's backend")
     # One thread, so every request below uses the same connection.
-    return {**env, "GUNICORN_THREADS": "1"}
+    return {**env, "SERVER_THREADS": "1"}
 
 
 def test_a_connection_dropped_while_idle_is_replaced_before_the_next_request(start_service, book_env):

@@ -89,7 +89,7 @@ def api(client, db) -> Api:
 
 @pytest.fixture(scope="session")
 def accounts_service(tmp_path_factory):
-    """The real accounts service under gunicorn on a loopback port, with its own SQLite file and
+    """The real accounts service under its server on a loopback port, with its own SQLite file and
     signing key; this suite's service is pointed at it for JWKS and API-key checks."""
     from . import auth
     from .testing import ServiceProcess

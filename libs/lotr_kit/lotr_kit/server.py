@@ -5,7 +5,7 @@
 run in a service's folder, serves its `config.wsgi:application`. granian parses HTTP and
 manages connections in Rust; Python only runs the application. Measured in bench/ on two
 cores, that moved the uncached list scenarios from about 1,100 to about 1,700 requests/s
-against gunicorn's gthread workers on the same code, and brought their p99 under 50 ms.
+against gunicorn's gthread workers on the same code, and halved their p99.
 
 Settings (flags override them):
     SERVER_BIND              host:port to listen on (0.0.0.0:8000)
