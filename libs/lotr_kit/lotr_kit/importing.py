@@ -11,6 +11,7 @@ BATCH = 500
 @dataclass
 class SyncResult:
     label: str
+    table: str = ""
     created: int = 0
     updated: int = 0
     deleted: int = 0
@@ -33,7 +34,7 @@ def sync_rows(model: type[models.Model], rows: list[dict[str, Any]], *, label: s
 
     Run it inside the caller's transaction so a load is all or nothing.
     """
-    result = SyncResult(label)
+    result = SyncResult(label, model._meta.db_table)
     names = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
     existing = {obj.pk: obj for obj in model.objects.all()}
     to_create, to_update = [], []

@@ -150,3 +150,28 @@ def test_text_columns_compare_in_binary_order():
         with connection.cursor() as cursor:
             cursor.execute("SELECT 'Z' < 'a', 'a' < 'Ó'")
             assert cursor.fetchone() == (1, 1)
+
+
+@pytest.mark.django_db
+def test_every_listed_field_has_an_index_in_the_apis_sort_order():
+    """On PostgreSQL, (field ASC NULLS FIRST, position) for each field of the tables the API
+    lists (those with a `position`): sorted pages and a parent's children read in index order."""
+    from django.apps import apps
+    from django.db import connection
+
+    app = next(a for a in apps.get_app_configs() if a.path.startswith(str(settings.BASE_DIR)))
+    tables = {
+        model._meta.db_table: [f.column for f in model._meta.concrete_fields if f.column != "position"]
+        for model in app.get_models()
+        if any(f.name == "position" for f in model._meta.concrete_fields)
+    }
+    assert tables
+    if connection.vendor != "postgresql":
+        return  # SQLite's CREATE INDEX has no NULLS FIRST (lotr_kit.sort_indexes)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename, indexdef FROM pg_indexes WHERE tablename = ANY(%s)", [list(tables)])
+        definitions = cursor.fetchall()
+    for table, columns in tables.items():
+        for column in columns:
+            wanted = f"({column} NULLS FIRST, position)"  # PostgreSQL quotes some names, not others
+            assert any(t == table and d.replace('"', "").endswith(wanted) for t, d in definitions), (table, column)
