@@ -27,6 +27,7 @@ def main() -> None:
     parser.add_argument("path", help="path and query string, e.g. /v2/book?limit=1")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--header", action="append", default=[], help='"Name: value", e.g. an Authorization')
     args = parser.parse_args()
 
     service_dir = REPO / "services" / args.service
@@ -37,6 +38,10 @@ def main() -> None:
     from config.wsgi import application
 
     path, _, query = args.path.partition("?")
+    headers = {}
+    for header in args.header:
+        name, _, value = header.partition(":")
+        headers["HTTP_" + name.strip().upper().replace("-", "_")] = value.strip()
 
     def call() -> str:
         environ = {
@@ -49,6 +54,7 @@ def main() -> None:
             "SERVER_PROTOCOL": "HTTP/1.1",
             "wsgi.url_scheme": "http",
             "wsgi.input": io.BytesIO(b""),
+            **headers,
         }
         status = []
         response = application(environ, lambda s, headers, exc_info=None: status.append(s))

@@ -11,8 +11,9 @@ no token means an anonymous caller.
 
 import hashlib
 import re
+import time
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import jwt
 from django.conf import settings
@@ -83,6 +84,17 @@ class TokenAuthentication(BaseAuthentication):
 
 
 def jwt_user(token: str) -> TokenUser:
+    user, expires = verified_jwt(token)
+    if time.time() >= expires:
+        raise exceptions.AuthenticationFailed("Invalid or expired token.")
+    return user
+
+
+# A JWT cannot change, so its verification (an RSA signature check, most of an authenticated
+# request's time here) is done once per token and kept until it expires; every use still
+# checks the expiry. Failures are not kept: an exception leaves no entry.
+@lru_cache(maxsize=4096)
+def verified_jwt(token: str) -> tuple[TokenUser, float]:
     try:
         key = verification_key(token)
         claims = jwt.decode(
@@ -99,7 +111,7 @@ def jwt_user(token: str) -> TokenUser:
         raise exceptions.AuthenticationFailed("Invalid or expired token.") from None
     if claims.get("typ") != "access":
         raise exceptions.AuthenticationFailed("Not an access token.")
-    return TokenUser(id=claims["sub"], email=claims.get("email", ""), via="jwt")
+    return TokenUser(id=claims["sub"], email=claims.get("email", ""), via="jwt"), float(claims["exp"])
 
 
 def verification_key(token: str):

@@ -35,7 +35,7 @@ def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
-def minted(accounts_service, *, user_id: str, expired=False, key=None) -> str:
+def minted(accounts_service, *, user_id: str, expired=False, key=None, lifetime=timedelta(minutes=5)) -> str:
     """A JWT signed with the accounts service's own key (or another one), as it signs them."""
     own = serialization.load_pem_private_key(Path(accounts_service.env["JWT_PRIVATE_KEY_FILE"]).read_bytes(), None)
     kid = requests.get(f"{accounts_service.url}/auth/.well-known/jwks.json", timeout=10).json()["keys"][0]["kid"]
@@ -46,7 +46,7 @@ def minted(accounts_service, *, user_id: str, expired=False, key=None) -> str:
         "sub": user_id,
         "typ": "access",
         "iat": now - timedelta(hours=1),
-        "exp": now - timedelta(seconds=5) if expired else now + timedelta(minutes=5),
+        "exp": now - timedelta(seconds=5) if expired else now + lifetime,
     }
     return jwt.encode(claims, key or own, algorithm="RS256", headers={"kid": kid})
 
@@ -100,6 +100,21 @@ def test_a_token_minted_with_the_accounts_key_is_accepted(client, favorite_case,
     response = client.get(favorite_case.path, headers=bearer(minted(accounts_service, user_id=frodo["id"])))
 
     assert response.status_code == 200, response.content
+
+
+@pytest.mark.django_db
+def test_a_token_that_worked_stops_working_when_it_expires(client, favorite_case, accounts_service, frodo):
+    """Verified tokens are remembered (lotr_kit.auth.verified_jwt), their expiry is not."""
+    token = minted(accounts_service, user_id=frodo["id"], lifetime=timedelta(seconds=2))
+    expires = jwt.decode(token, options={"verify_signature": False})["exp"]
+
+    before = client.get(favorite_case.path, headers=bearer(token))
+    time.sleep(max(0.0, expires - time.time()) + 0.1)
+    after = client.get(favorite_case.path, headers=bearer(token))
+
+    assert before.status_code == 200, before.content
+    assert after.status_code == 401
+    assert after.json() == UNAUTHORIZED
 
 
 @pytest.mark.django_db

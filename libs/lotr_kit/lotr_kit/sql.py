@@ -28,6 +28,16 @@ _COMPARISONS = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 
 
 @dataclass(frozen=True)
+class Rows:
+    """A route's rows written as SQL: the model's table and a condition of the route's own,
+    for the hot routes where building a QuerySet would cost more than the query."""
+
+    model: type[Model]
+    where: str
+    params: tuple = ()
+
+
+@dataclass(frozen=True)
 class Table:
     """A model's table and the quoted, qualified columns behind a resource's fields."""
 
@@ -47,8 +57,10 @@ def table_for(model: type[Model], resource: Resource) -> Table:
     return Table(name, columns, ", ".join(columns[f.column] for f in resource.fields))
 
 
-def base_condition(queryset: QuerySet) -> tuple[str, list]:
+def base_condition(queryset: QuerySet | Rows) -> tuple[str, list]:
     """The WHERE clause a route's QuerySet carries (Django compiles it), on its own table."""
+    if isinstance(queryset, Rows):
+        return queryset.where, list(queryset.params)
     query = queryset.query
     if not query.where:
         return "", []
@@ -115,7 +127,7 @@ def order_by(query: Query, table: Table) -> str:
     return ", ".join([*terms, f"{table.column(NATURAL_ORDER)} ASC"])
 
 
-def page_and_total(query: Query, queryset: QuerySet, resource: Resource) -> tuple[list[tuple], int | None]:
+def page_and_total(query: Query, queryset: QuerySet | Rows, resource: Resource) -> tuple[list[tuple], int | None]:
     """The page of rows `query` asks for, and the total of matches in the same statement.
 
     The total comes back as None when the page is empty (nothing to carry it); the caller
@@ -136,7 +148,7 @@ def page_and_total(query: Query, queryset: QuerySet, resource: Resource) -> tupl
     return [row[:-1] for row in rows], rows[0][-1]
 
 
-def count(query: Query, queryset: QuerySet, resource: Resource) -> int:
+def count(query: Query, queryset: QuerySet | Rows, resource: Resource) -> int:
     table = table_for(queryset.model, resource)
     where, params = _where(query, queryset, table)
     with connection.cursor() as cursor:
@@ -162,7 +174,7 @@ def exists(model: type[Model], pk: str) -> bool:
         return cursor.fetchone() is not None
 
 
-def _where(query: Query, queryset: QuerySet, table: Table) -> tuple[str, list]:
+def _where(query: Query, queryset: QuerySet | Rows, table: Table) -> tuple[str, list]:
     base, base_params = base_condition(queryset)
     filters, filter_params = condition(query, table)
     parts = [f"({part})" for part in (base, filters) if part]
