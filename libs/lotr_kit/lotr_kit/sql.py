@@ -36,6 +36,13 @@ class Rows:
     where: str
     params: tuple = ()
 
+    @classmethod
+    def having(cls, model: type[Model], field_name: str, value) -> "Rows":
+        """The rows whose `field_name` equals `value` (a parent's children)."""
+        quote = connection.ops.quote_name
+        column = f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(field_name).column)}"
+        return cls(model, f"{column} = %s", (value,))
+
 
 @dataclass(frozen=True)
 class Table:

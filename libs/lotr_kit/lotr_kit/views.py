@@ -130,7 +130,7 @@ class SubResourceListApi(ResourceApi):
     def parent_exists(self, parent_id: str) -> bool:
         raise NotImplementedError
 
-    def get_queryset(self, parent_id: str) -> QuerySet:
+    def get_queryset(self, parent_id: str) -> QuerySet | sql.Rows:
         raise NotImplementedError
 
     def get(self, request, id):

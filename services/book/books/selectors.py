@@ -17,5 +17,5 @@ def chapter_list() -> QuerySet[Chapter]:
     return Chapter.objects.all()
 
 
-def chapter_list_for_book(*, book_id: str) -> QuerySet[Chapter]:
-    return Chapter.objects.filter(book=book_id)
+def chapter_list_for_book(*, book_id: str) -> sql.Rows:
+    return sql.Rows.having(Chapter, "book", book_id)

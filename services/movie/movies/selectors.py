@@ -17,9 +17,9 @@ def quote_list() -> QuerySet[Quote]:
     return Quote.objects.all()
 
 
-def quote_list_for_movie(*, movie_id: str) -> QuerySet[Quote]:
-    return Quote.objects.filter(movie=movie_id)
+def quote_list_for_movie(*, movie_id: str) -> sql.Rows:
+    return sql.Rows.having(Quote, "movie", movie_id)
 
 
-def quote_list_for_character(*, character_id: str) -> QuerySet[Quote]:
-    return Quote.objects.filter(character=character_id)
+def quote_list_for_character(*, character_id: str) -> sql.Rows:
+    return sql.Rows.having(Quote, "character", character_id)
