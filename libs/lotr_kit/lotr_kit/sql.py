@@ -4,8 +4,8 @@ The ORM spent more time building each list query than PostgreSQL spent running i
 (bench/: about a third of a request), and needed a second round trip for the total. The
 language is small and fixed, so its SQL is written here once: one statement returns the
 page and the total, with every value passed as a parameter. What a route adds of its own
-(a book's chapters, a user's favorites) stays a QuerySet, whose WHERE clause Django
-compiles and this module includes.
+(a book's chapters, a user's favorites) comes as `Rows`, a condition written by hand too, or
+as a QuerySet whose WHERE clause Django compiles and this module includes.
 """
 
 from dataclasses import dataclass
