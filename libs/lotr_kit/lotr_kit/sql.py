@@ -3,9 +3,9 @@
 The ORM spent more time building each list query than PostgreSQL spent running it
 (bench/: about a third of a request), and needed a second round trip for the total. The
 language is small and fixed, so its SQL is written here once: one statement returns the
-page and the total, with every value passed as a parameter. What a route adds of its own
-(a book's chapters, a user's favorites) comes as `Rows`, a condition written by hand too, or
-as a QuerySet whose WHERE clause Django compiles and this module includes.
+page and the total, with every value passed as a parameter. A route reads a model's whole
+table (its unfiltered QuerySet) or, with a condition of its own (a book's chapters, a user's
+favorites), `Rows`, written here as well.
 """
 
 from dataclasses import dataclass
@@ -43,6 +43,24 @@ class Rows:
         column = f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(field_name).column)}"
         return cls(model, f"{column} = %s", (value,))
 
+    @classmethod
+    def kept_by(cls, favorite_model: type[Model], item_field: str, user_id: str) -> "Rows":
+        """The items a user keeps in `favorite_model` (whose `item_field` points at them)."""
+        item = favorite_model._meta.get_field(item_field)
+        return cls(item.related_model, _favorites_condition(favorite_model, item_field), (user_id,))
+
+
+@cache
+def _favorites_condition(favorite_model: type[Model], item_field: str) -> str:
+    # A subquery on the favorites table, not a join, so a list still reads one table.
+    quote = connection.ops.quote_name
+    item = favorite_model._meta.get_field(item_field)
+    table = quote(item.related_model._meta.db_table)
+    pk = quote(item.related_model._meta.pk.column)
+    favorites = quote(favorite_model._meta.db_table)
+    user = quote(favorite_model._meta.get_field("user_id").column)
+    return f"{table}.{pk} IN (SELECT {quote(item.column)} FROM {favorites} WHERE {user} = %s)"
+
 
 @dataclass(frozen=True)
 class Table:
@@ -65,17 +83,12 @@ def table_for(model: type[Model], resource: Resource) -> Table:
 
 
 def base_condition(queryset: QuerySet | Rows) -> tuple[str, list]:
-    """The WHERE clause a route's QuerySet carries (Django compiles it), on its own table."""
+    """The route's own condition: that of its Rows, none for a whole table."""
     if isinstance(queryset, Rows):
         return queryset.where, list(queryset.params)
-    query = queryset.query
-    if not query.where:
-        return "", []
-    if len(query.alias_map) > 1:
-        raise ValueError("a route's base QuerySet must not join; filter with pk__in=<subquery> instead")
-    compiler = query.get_compiler(connection=connection)
-    sql, params = compiler.compile(query.where)
-    return sql, list(params)
+    if queryset.query.where:
+        raise ValueError("a route with a condition of its own gives it as sql.Rows, not as a filtered QuerySet")
+    return "", []
 
 
 def condition(query: Query, table: Table) -> tuple[str, list]:

@@ -7,7 +7,6 @@ envelope, ids and errors behave the same on every path of every service.
 import random
 import time
 from contextlib import contextmanager
-from functools import cache
 
 from django.conf import settings
 from django.db import DataError, OperationalError, connection, transaction
@@ -160,26 +159,11 @@ class FavoriteListApi(ResourceListApi):
     item_field: str
 
     def get_queryset(self) -> sql.Rows:
-        return sql.Rows(
-            self.resource_model, favorites_condition(self.favorite_model, self.item_field), (self.request.user.id,)
-        )
+        return sql.Rows.kept_by(self.favorite_model, self.item_field, self.request.user.id)
 
     @property
     def resource_model(self) -> type[Model]:
         return self.favorite_model._meta.get_field(self.item_field).related_model
-
-
-@cache
-def favorites_condition(favorite_model: type[Model], item_field: str) -> str:
-    """Items a user (the one parameter) keeps: a subquery on the favorites table, not a join,
-    so the list's SQL (lotr_kit.sql) still reads one table."""
-    quote = connection.ops.quote_name
-    item = favorite_model._meta.get_field(item_field)
-    table = quote(item.related_model._meta.db_table)
-    pk = quote(item.related_model._meta.pk.column)
-    favorites = quote(favorite_model._meta.db_table)
-    user = quote(favorite_model._meta.get_field("user_id").column)
-    return f"{table}.{pk} IN (SELECT {quote(item.column)} FROM {favorites} WHERE {user} = %s)"
 
 
 class FavoriteItemApi(APIView):
