@@ -175,3 +175,29 @@ def test_every_listed_field_has_an_index_in_the_apis_sort_order():
         for column in columns:
             wanted = f"({column} NULLS FIRST, position)"  # PostgreSQL quotes some names, not others
             assert any(t == table and d.replace('"', "").endswith(wanted) for t, d in definitions), (table, column)
+
+
+@pytest.mark.django_db
+def test_a_statement_repeated_on_a_connection_is_prepared_on_postgresql():
+    """psycopg prepares a statement once a connection has run it five times, so PostgreSQL
+    stops planning the same list query on every request (lotr_kit.settings.database_from_env)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return  # SQLite's statements are compiled per connection by Python's sqlite3 module
+    statement = "SELECT %s::integer + 1 AS prepared_probe"
+    with connection.cursor() as cursor:
+        for value in range(6):
+            cursor.execute(statement, [value])
+            assert cursor.fetchone() == (value + 1,)
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%prepared_probe%"])
+        assert cursor.fetchone() == (1,)
+
+
+def test_prepared_statements_can_be_turned_off_for_a_transaction_pooler(monkeypatch, tmp_path):
+    from lotr_kit.settings import database_from_env
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://lotr@db.example:5432/lotr")
+    assert database_from_env(tmp_path / "unused.sqlite3")["OPTIONS"]["prepare_threshold"] == 5
+    monkeypatch.setenv("DB_PREPARED_STATEMENTS", "false")
+    assert "prepare_threshold" not in database_from_env(tmp_path / "unused.sqlite3")["OPTIONS"]
