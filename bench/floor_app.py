@@ -1,9 +1,11 @@
 """The character list with nothing of Django's request cycle: the service's own query language
-and lotr_kit.views.paginate (SQL and envelope), then JSON, as a bare WSGI application. A
-measuring stick for bench/floor.py, never served to clients: no request id, ETag, metrics,
-authentication or error handling."""
+and lotr_kit.views.paginate (SQL and envelope), then JSON, as a bare WSGI application
+(`application`); and the same bytes with no query at all (`constant`). Measuring sticks for
+bench/floor.py, never served to clients: no request id, ETag, metrics, authentication or
+error handling."""
 
 import os
+from pathlib import Path
 
 import django
 
@@ -25,3 +27,11 @@ def application(environ, start_response):
     body = orjson.dumps(paginate(query, Character.objects.all(), CHARACTER))
     start_response("200 OK", [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(body)))])
     return [body]
+
+
+CONSTANT = Path(os.environ["FLOOR_BODY"]).read_bytes()
+
+
+def constant(environ, start_response):
+    start_response("200 OK", [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(CONSTANT)))])
+    return [CONSTANT]
