@@ -86,6 +86,20 @@ def test_metrics_are_prometheus_text(client):
     assert b"django_http_requests_before_middlewares_total" in response.content
 
 
+def test_metrics_count_each_response_by_status_view_and_method(client):
+    from prometheus_client import REGISTRY
+
+    def served(status: str, method: str = "GET") -> float:
+        labels = {"status": status, "view": "healthz", "method": method}
+        return REGISTRY.get_sample_value("django_http_responses_total_by_status_view_method_total", labels) or 0.0
+
+    ok, refused = served("200"), served("405", "POST")
+    for _ in range(3):
+        assert client.get("/healthz").status_code == 200
+    assert client.post("/healthz").status_code == 405
+    assert (served("200"), served("405", "POST")) == (ok + 3, refused + 1)
+
+
 @pytest.mark.urls("lotr_kit.testing_urls")
 @pytest.mark.parametrize("path", ["/__crash__", "/__crash_api__"])
 def test_unexpected_faults_answer_500_json_without_a_trace(client, path):

@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "lotr_kit.admin_middleware.AdminAuthenticationMiddleware",
     "lotr_kit.admin_middleware.AdminMessageMiddleware",
     "lotr_kit.admin_middleware.AdminXFrameOptionsMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "lotr_kit.metrics.PrometheusAfterMiddleware",  # django-prometheus, its series kept
 ]
 
 # /v2/book/ and /v2/book answer the same (ApiPathMiddleware); no redirects.

@@ -7,6 +7,7 @@ from lotr_kit.operational_tests import (  # noqa: F401
     test_admin_manages_the_services_own_tables,
     test_healthz_answers_without_the_database,
     test_metrics_are_prometheus_text,
+    test_metrics_count_each_response_by_status_view_and_method,
     test_openapi_schema_documents_every_v2_path_and_validates,
     test_prepared_statements_can_be_turned_off_for_a_transaction_pooler,
     test_readyz_answers_when_the_database_does,
