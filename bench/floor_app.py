@@ -33,5 +33,6 @@ CONSTANT = Path(os.environ["FLOOR_BODY"]).read_bytes()
 
 
 def constant(environ, start_response):
-    start_response("200 OK", [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(CONSTANT)))])
+    headers = [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(CONSTANT)))]
+    start_response("200 OK", headers)
     return [CONSTANT]
