@@ -147,13 +147,12 @@ def database_from_env(default_sqlite_path) -> dict:
         # plans each list query once per connection instead of on every request, which costs
         # more than running it on these tables (pgbench on the filtered list: twice the rate).
         # Off for a pooler in transaction mode that cannot keep prepared statements.
-        config.setdefault("OPTIONS", {}).setdefault("server_side_binding", True)
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("server_side_binding", True)
         if env_bool("DB_PREPARED_STATEMENTS", True):
-            config["OPTIONS"].setdefault("prepare_threshold", 5)
-        timeout_ms = env_int("DB_STATEMENT_TIMEOUT_MS", 5000, minimum=0)
-        config.setdefault("OPTIONS", {})
-        config["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5, minimum=1))
-        config["OPTIONS"].setdefault("options", f"-c statement_timeout={timeout_ms}")
+            options.setdefault("prepare_threshold", 5)
+        options.setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5, minimum=1))
+        options.setdefault("options", f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 5000, minimum=0)}")
     return config
 
 
