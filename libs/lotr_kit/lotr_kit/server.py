@@ -20,7 +20,10 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
+import threading
+import time
 from pathlib import Path
 
 from granian import Granian
@@ -50,8 +53,28 @@ class JsonAccessFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+def exit_with_main_process(interval: float = 0.5, grace: float = 5) -> None:
+    """End this worker once granian's main process is gone.
+
+    Killed with SIGKILL, the main process cannot stop its workers, and they would keep
+    serving from the shared socket where no supervisor sees them. A worker notices that its
+    parent changed, stops gracefully (SIGTERM, as granian would send) and, failing that,
+    exits after `grace` seconds."""
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(grace)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-main-process", daemon=True).start()
+
+
 def application():
     """The service's WSGI application, as granian's factory: called once in each worker."""
+    exit_with_main_process()
     sys.path.insert(0, os.getcwd())
     from django.http import HttpResponse
 
