@@ -100,7 +100,9 @@ class LocalStack:
         data = self.environ.get("LOTR_DATA_DIR")
         if data:
             return f"LOTR_DATA_DIR={data}"
-        return f"the shipped sample ({SAMPLE.relative_to(REPO)}); `make data` fetches the full dataset into data/one-api/"
+        return (
+            f"the shipped sample ({SAMPLE.relative_to(REPO)}); `make data` fetches the full dataset into data/one-api/"
+        )
 
     def check_data(self) -> None:
         data = self.environ.get("LOTR_DATA_DIR")
@@ -225,7 +227,9 @@ class LocalStack:
         elif load:
             began = time.monotonic()
             output = self.manage(service, "import_data")
-            counts = ", ".join(f"{label} {n}" for label, n in re.findall(r"^([\w .-]+?)(?:\.csv)?: (\d+) rows", output, re.M))
+            counts = ", ".join(
+                f"{label} {n}" for label, n in re.findall(r"^([\w .-]+?)(?:\.csv)?: (\d+) rows", output, re.M)
+            )
             done.append(f"imported {counts or 'nothing'} in {seconds(began)}")
         self.say(f"   {service:10} {'; '.join(done)}")
 
@@ -309,7 +313,8 @@ class LocalStack:
                     self.prepare(service, load=load)
                 self.say(f"   done in {seconds(began)}")
                 began = time.monotonic()
-                self.say(f"== Starting {', '.join(services)} (granian, {self.environ.get('SERVER_WORKERS', '2')} workers each)")
+                workers = self.environ.get("SERVER_WORKERS", "2")
+                self.say(f"== Starting {', '.join(services)} (granian, {workers} workers each)")
                 processes = {}
                 for service in services:
                     processes[service] = self.spawn_service(service)
@@ -342,7 +347,9 @@ class LocalStack:
     def run(self) -> None:
         began = time.monotonic()
         if self.all_healthy():
-            self.say(f"The stack already runs at {self.url('gateway', self.running_port('gateway'))}: nothing restarted.")
+            self.say(
+                f"The stack already runs at {self.url('gateway', self.running_port('gateway'))}: nothing restarted."
+            )
             self.say("   make restart (all, or SERVICE=movie) restarts · make status · make stop")
             return
         left = [part for part in PARTS if self.state(part).state != "stopped"]

@@ -7,6 +7,7 @@ ServiceProcess      one service under its server (lotr_kit.server, granian)
 GatewayProcess      nginx with a prefix rendered from gateway/templates, as the image does
 """
 
+import contextlib
 import os
 import shutil
 import signal
@@ -183,10 +184,8 @@ class Process:
             return
         stop_group(self.pgid, sig, timeout, reap=self.process.poll if self.process else None)
         if self.process is not None:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                pass
 
 
 # ---- a service under its server ----------------------------------------------------------

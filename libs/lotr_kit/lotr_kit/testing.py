@@ -5,7 +5,6 @@ import csv
 import re
 from pathlib import Path
 
-
 # The null tokens of the original's pandas pipeline (spec §11.1), kept apart from the
 # importer on purpose: the tests' expectations must not share its code.
 _NULLS = {
