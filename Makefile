@@ -48,8 +48,8 @@ reload: venv ## Graceful reload of one part: make reload SERVICE=movie (granian 
 	@test -n "$(SERVICE)" || { echo "Name the part: make reload SERVICE=movie"; exit 1; }
 	@$(BIN)/python -m lotr_devstack reload $(SERVICE)
 
-chaos: venv ## Inject faults into a stack of its own (own ports, databases, PostgreSQL) and print a table
-	@$(BIN)/python -m lotr_devstack chaos
+chaos: venv ## Faults injected into a stack of its own (ports, databases, a private PostgreSQL): a table [ONLY=name]
+	@$(BIN)/python -m lotr_devstack chaos $(if $(ONLY),--only $(ONLY),)
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
