@@ -15,6 +15,7 @@ Databases: <SERVICE>_DATABASE_URL, else each service's SQLite file. State: LOTR_
 """
 
 import argparse
+import os
 import sys
 
 from .local import PARTS, SERVICES, LocalStack, StackError
@@ -69,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     except (StackError, StartError) as error:
         print(f"error: {error}", file=sys.stderr, flush=True)
         return 1
+    except BrokenPipeError:  # `make logs | head`: the reader has had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except KeyboardInterrupt:
         print("interrupted: stopped what this command had started.", file=sys.stderr)
         return 130
