@@ -1,7 +1,9 @@
 """The local stack (`make run`'s supervisor, lotr_devstack) driven as a user drives it, from
 its command line, in a state folder and on ports of the test's own, on SQLite and the sample."""
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -10,10 +12,15 @@ from pathlib import Path
 from lotr_devstack import REPO, free_port
 from lotr_devstack.local import PARTS, SERVICES, LocalStack
 
+# Every stack's state folder lives under one folder of the run, removed when the run ends.
+ROOT = Path(tempfile.mkdtemp(prefix="lotr-stacks-"))
+ROOT.chmod(0o755)
+atexit.register(shutil.rmtree, ROOT, ignore_errors=True)
+
 
 def stack_environ(**overrides: str) -> dict[str, str]:
     """An environment for a stack of its own: state folder, free ports, SQLite files, sample data."""
-    state = Path(tempfile.mkdtemp(prefix="lotr-stack-"))
+    state = Path(tempfile.mkdtemp(prefix="stack-", dir=ROOT))
     state.chmod(0o755)  # nginx workers run unprivileged when the tests run as root
     env = {name: value for name, value in os.environ.items() if not name.endswith("_DATABASE_URL")}
     env.update(

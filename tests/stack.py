@@ -3,6 +3,7 @@ the gateway (nginx) rendered from its template exactly as the image and `make ru
 it is lotr_devstack's, the one supervisor `make run` and the benchmark use too."""
 
 from lotr_devstack import (  # noqa: F401  re-exported for the suites
+    BIN,
     REPO,
     GatewayProcess,
     Process,

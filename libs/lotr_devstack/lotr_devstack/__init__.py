@@ -5,6 +5,7 @@ anything starts, and a failure stops what was started. Never installed in a serv
 from .databases import fresh_database, system_database_url
 from .ports import free_port, holder, listeners, port_taken
 from .processes import (
+    BIN,
     REPO,
     GatewayProcess,
     Process,
@@ -16,6 +17,7 @@ from .processes import (
 )
 
 __all__ = [
+    "BIN",
     "REPO",
     "GatewayProcess",
     "Process",

@@ -37,7 +37,7 @@ def clean_dialog(text: str) -> str:
 def __getattr__(name: str):
     """The process helpers moved to lotr_devstack (development only, never in an image);
     the old names keep working for the suites that import them from here."""
-    if name in ("Process", "ServiceProcess", "free_port"):
+    if name in ("BIN", "Process", "ServiceProcess", "free_port"):
         import lotr_devstack
 
         return getattr(lotr_devstack, name)
