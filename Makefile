@@ -13,31 +13,43 @@ TARGETS := $(or $(SERVICE),$(SERVICES))
 # The full dataset sits beside the repository here; without it, the shipped sample is used.
 LOTR_DATA_DIR ?= $(if $(wildcard ../shared/data/one-api/books.csv),$(abspath ../shared/data/one-api),)
 export LOTR_DATA_DIR
-# One service alone: make serve SERVICE=book PORT=8001
-PORT ?= 8001
+# One service alone: make serve SERVICE=book [PORT=8001] (default: the port `make run` gives it)
+PORT ?=
+# The stack's commands that need no venv of their own (stop, status, logs) use it when there.
+STACK = if [ -x $(BIN)/python ]; then $(BIN)/python -m lotr_devstack $(1); else echo "Nothing runs here: no virtualenv yet (make run makes one)."; fi
 # Deployment checks: their tools live in a virtualenv of their own (deploy/requirements.txt).
 DEPLOY_VENV ?= .venv-deploy
 DEPLOY_BIN := $(abspath $(DEPLOY_VENV))/bin
 KUBECTL ?= $(shell command -v kubectl || echo $(DEPLOY_BIN)/kubectl)
 OVERLAYS := dev prod
 
-.PHONY: help run stop status logs venv deploy-venv test test-services test-system lint format migrate load-data serve \
+.PHONY: help run stop status logs restart reload chaos venv deploy-venv test test-services test-system lint format migrate load-data serve \
 	up down k8s-build deploy-check bench bench-smoke clean check-python check-wrk
 
 help: ## List targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 run: venv ## Start every service and the gateway on http://127.0.0.1:8080; returns once all are healthy
-	$(BIN)/python scripts/localstack.py run
+	@$(BIN)/python -m lotr_devstack run
 
-stop: ## Stop exactly what `make run` started
-	$(PYTHON) scripts/localstack.py stop
+stop: ## Stop exactly what `make run` started (whole process groups)
+	@$(call STACK,stop)
 
-status: ## Show which parts of `make run` are up and healthy
-	$(PYTHON) scripts/localstack.py status
+status: ## Which parts of `make run` are up and healthy, and who else answers on their ports
+	@$(call STACK,status)
 
 logs: ## Last lines of every log, or of one: make logs SERVICE=gateway
-	$(PYTHON) scripts/localstack.py logs $(SERVICE)
+	@$(call STACK,logs $(SERVICE))
+
+restart: venv ## Restart one part while the others serve (make restart SERVICE=movie [IMPORT=1]), or all
+	@$(BIN)/python -m lotr_devstack restart $(SERVICE) $(if $(IMPORT),--import,)
+
+reload: venv ## Graceful reload of one part: make reload SERVICE=movie (granian replaces workers one by one)
+	@test -n "$(SERVICE)" || { echo "Name the part: make reload SERVICE=movie"; exit 1; }
+	@$(BIN)/python -m lotr_devstack reload $(SERVICE)
+
+chaos: venv ## Faults injected into a stack of its own (ports, databases, a private PostgreSQL): a table [ONLY=name]
+	@$(BIN)/python -m lotr_devstack chaos $(if $(ONLY),--only $(ONLY),)
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -45,10 +57,12 @@ check-python:
 
 venv: $(VENV)/.installed ## Create the virtualenv and install every pinned requirement
 
-$(VENV)/.installed: requirements-dev.txt $(foreach s,$(SERVICES),services/$(s)/requirements.txt) libs/lotr_kit/pyproject.toml | check-python
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	touch $@
+$(VENV)/.installed: requirements-dev.txt $(foreach s,$(SERVICES),services/$(s)/requirements.txt) libs/lotr_kit/pyproject.toml libs/lotr_devstack/pyproject.toml | check-python
+	@echo "== venv: installing the pinned requirements into $(VENV) (the first time takes a minute or two)"
+	@start=$$(date +%s); $(PYTHON) -m venv $(VENV); \
+	  $(BIN)/pip install --disable-pip-version-check -r requirements-dev.txt; \
+	  echo "   venv ready in $$(( $$(date +%s) - start )) s"
+	@touch $@
 
 test: venv lint test-services test-system deploy-check ## Run every test suite (PostgreSQL when <SERVICE>_DATABASE_URL is set)
 
@@ -116,10 +130,9 @@ migrate: venv ## Create or update each service's own database
 load-data: migrate ## Import LOTR_DATA_DIR (or the shipped sample) into each service
 	@for s in $(filter-out accounts,$(TARGETS)); do (cd services/$$s && DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py import_data); done
 
-serve: venv ## Run one service alone under its server (granian): make serve SERVICE=book PORT=8001
+serve: venv ## One service in the foreground, same settings as `make run`: make serve SERVICE=book [PORT=8001] [IMPORT=1]
 	@test -n "$(SERVICE)" || { echo "Name the service: make serve SERVICE=book"; exit 1; }
-	cd services/$(SERVICE) && DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(40))')}" \
-	  $(BIN)/python -m lotr_kit.server --bind 127.0.0.1:$(PORT) --access-log -
+	@$(BIN)/python -m lotr_devstack serve $(SERVICE) $(if $(PORT),--port $(PORT),) $(if $(IMPORT),--import,)
 
 clean: stop ## Remove the virtualenv, local databases, logs and the rendered gateway
 	rm -rf $(VENV) $(DEPLOY_VENV) var $(foreach s,$(SERVICES),services/$(s)/var)

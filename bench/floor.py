@@ -17,21 +17,16 @@ baseline of `make bench`:
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+import requests
+from run import BASELINE_PATH, static_baseline, wrk  # bench/run.py, beside this script
+
+from lotr_devstack import GatewayProcess, Process, ServiceProcess, free_port, system_database_url
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "bench"))
-
-import requests  # noqa: E402
-from run import BASELINE_PATH, static_baseline, wrk  # noqa: E402
-
-from lotr_kit.testing import Process, free_port  # noqa: E402
-from tests.stack import GatewayProcess, ServiceProcess, system_database_url  # noqa: E402
-
 BIN = Path(sys.executable).parent
 WORKERS, THREADS = os.environ.get("SERVER_WORKERS", "2"), os.environ.get("SERVER_THREADS", "2")
 
@@ -40,24 +35,15 @@ class GranianApp(Process):
     """A WSGI application of bench/ under granian, with the service's worker model."""
 
     def __init__(self, target: str, label: str, env: dict[str, str]):
-        self.target, self.label, self.env = target, label, env
         self.port = free_port()
-
-    def __str__(self):
-        return self.label
-
-    def start(self) -> "GranianApp":
-        self.process = subprocess.Popen(
+        super().__init__(
             [str(BIN / "granian"), "--interface", "wsgi", "--workers", WORKERS, "--blocking-threads", THREADS,
-             "--port", str(self.port), "--log-level", "warning", self.target],
+             "--port", str(self.port), "--log-level", "warning", target],
+            name=label,
             cwd=REPO / "bench",
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
+            env=env,
+            health_url=f"http://127.0.0.1:{self.port}{BASELINE_PATH}",
         )  # fmt: skip
-        self.wait_healthy(f"http://127.0.0.1:{self.port}{BASELINE_PATH}", 30)
-        return self
 
 
 def main() -> None:
@@ -120,8 +106,7 @@ def main() -> None:
         try:
             baseline = wrk(f"http://127.0.0.1:{static_port}/character.json", **load)
         finally:
-            static.terminate()
-            static.wait()
+            static.stop()
         print(f"{'static file (baseline)':32} {baseline['rps']:9.0f} req/s  100.0%")
         for label, gateway in gateways.items():
             url = f"{gateway.url}{BASELINE_PATH}"

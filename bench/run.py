@@ -23,11 +23,9 @@ from pathlib import Path
 
 import requests
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from lotr_devstack import GatewayProcess, Process, ServiceProcess, free_port, nginx_binary, system_database_url
 
-from lotr_kit.testing import free_port  # noqa: E402
-from tests.stack import GatewayProcess, ServiceProcess, nginx_binary, system_database_url  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 SERVICES = ["accounts", "book", "movie", "character"]
 GANDALF = "5cd99d4bde30eff6ebccfea0"
@@ -80,7 +78,7 @@ def worker_rss_mb(process: ServiceProcess) -> list[float]:
     return sizes
 
 
-def static_baseline(body: bytes, folder: Path) -> tuple[subprocess.Popen, int]:
+def static_baseline(body: bytes, folder: Path) -> tuple[Process, int]:
     """The gateway's nginx binary, serving `body` as a file with the gateway's process settings."""
     port = free_port()
     (folder / "static").mkdir(parents=True)
@@ -91,14 +89,12 @@ def static_baseline(body: bytes, folder: Path) -> tuple[subprocess.Popen, int]:
     )
     folder.chmod(0o755)
     nginx = [nginx_binary(), "-p", str(folder), "-c", "nginx.conf", "-e", str(folder / "logs" / "error.log")]
-    process = subprocess.Popen([*nginx, "-g", "daemon off;"], start_new_session=True)
-    for _ in range(50):
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/character.json", timeout=1).status_code == 200:
-                return process, port
-        except requests.RequestException:
-            time.sleep(0.1)
-    raise RuntimeError("the static baseline nginx did not start")
+    process = Process(
+        [*nginx, "-g", "daemon off;"],
+        name="static baseline nginx",
+        health_url=f"http://127.0.0.1:{port}/character.json",
+    )
+    return process.start(timeout=5), port
 
 
 def main() -> None:
@@ -121,10 +117,9 @@ def main() -> None:
     started: list = []
     try:
         envs, import_seconds = {}, 0.0
+        db_prefix = os.environ.get("BENCH_DB_PREFIX", "lotr_bench")
         for service in SERVICES:
-            os.environ[f"{service.upper()}_DATABASE_URL"] = (
-                f"{pg}/{os.environ.get('BENCH_DB_PREFIX', 'lotr_bench')}_{service}"
-            )
+            os.environ[f"{service.upper()}_DATABASE_URL"] = f"{pg}/{db_prefix}_{service}"
             envs[service] = {
                 "DATABASE_URL": system_database_url(service, tmp),
                 "DJANGO_SECRET_KEY": "bench-only",
@@ -195,11 +190,7 @@ def main() -> None:
         baseline_after = wrk(static_url, **load)
     finally:
         for process in reversed(started):
-            if isinstance(process, subprocess.Popen):
-                process.terminate()
-                process.wait()
-            else:
-                process.stop()
+            process.stop()
 
     # Every ratio is to the mean of the two, so a machine that slows down (or speeds up)
     # during the run does not favour the scenarios measured first.

@@ -3,7 +3,7 @@
 import pytest
 import requests
 
-from lotr_kit.testing import free_port
+from lotr_devstack import free_port
 from tests.stack import REPO, ServiceProcess
 
 UNAVAILABLE = {"success": False, "message": "Service currently not available."}

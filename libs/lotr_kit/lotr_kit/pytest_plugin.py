@@ -91,8 +91,9 @@ def api(client, db) -> Api:
 def accounts_service(tmp_path_factory):
     """The real accounts service under its server on a loopback port, with its own SQLite file and
     signing key; this suite's service is pointed at it for JWKS and API-key checks."""
+    from lotr_devstack import ServiceProcess
+
     from . import auth
-    from .testing import ServiceProcess
 
     folder = tmp_path_factory.mktemp("accounts")
     env = {

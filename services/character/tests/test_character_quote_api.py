@@ -10,7 +10,7 @@ import time
 import pytest
 
 from characters.apis import movie_service
-from lotr_kit.testing import free_port
+from lotr_devstack import free_port
 
 pytestmark = pytest.mark.django_db
 
