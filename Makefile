@@ -10,8 +10,11 @@ SERVICES := book movie character accounts
 # Scope a target to one service: make test SERVICE=book
 SERVICE ?=
 TARGETS := $(or $(SERVICE),$(SERVICES))
-# The full dataset sits beside the repository here; without it, the shipped sample is used.
-LOTR_DATA_DIR ?= $(if $(wildcard ../shared/data/one-api/books.csv),$(abspath ../shared/data/one-api),)
+# The full dataset once `make data` has fetched it into data/one-api (git-ignored); until then
+# empty, and the services load the sample the repository ships (data/sample).
+ONE_API_DATA := data/one-api
+ONE_API_FILES := books.csv chapters.csv characters.csv movies.csv quotes.csv
+LOTR_DATA_DIR ?= $(if $(filter 5,$(words $(wildcard $(addprefix $(ONE_API_DATA)/,$(ONE_API_FILES))))),$(abspath $(ONE_API_DATA)),)
 export LOTR_DATA_DIR
 # One service alone: make serve SERVICE=book PORT=8001
 PORT ?= 8001
@@ -21,13 +24,14 @@ DEPLOY_BIN := $(abspath $(DEPLOY_VENV))/bin
 KUBECTL ?= $(shell command -v kubectl || echo $(DEPLOY_BIN)/kubectl)
 OVERLAYS := dev prod
 
-.PHONY: help run stop status logs venv deploy-venv test test-services test-system lint format migrate load-data serve \
+.PHONY: data help run stop status logs venv deploy-venv test test-services test-system lint format migrate load-data serve \
 	up down k8s-build deploy-check bench bench-smoke clean check-python check-wrk
 
 help: ## List targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 run: venv ## Start every service and the gateway on http://127.0.0.1:8080; returns once all are healthy
+	@test -n "$$LOTR_DATA_DIR" || echo "Serving the sample (18 characters): \`make data\` fetches the full dataset (docs/data.md)."
 	$(BIN)/python scripts/localstack.py run
 
 stop: ## Stop exactly what `make run` started
@@ -38,6 +42,9 @@ status: ## Show which parts of `make run` are up and healthy
 
 logs: ## Last lines of every log, or of one: make logs SERVICE=gateway
 	$(PYTHON) scripts/localstack.py logs $(SERVICE)
+
+data: venv ## Fetch the full dataset from ONE_API_URL (ONE_API_KEY) into data/one-api; import it into a running `make run`
+	$(BIN)/python scripts/one_api_data.py --dir $(ONE_API_DATA)
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \

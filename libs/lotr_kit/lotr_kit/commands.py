@@ -131,7 +131,7 @@ class SyncOneApiCommand(BaseCommand):
         for collection in self.collections:
             if again[collection.path].rows != tables[collection.path].rows:
                 raise DataFileError([f"{collection.file} does not read back as the records of /{collection.path}"])
-            self.stdout.write(f"{csv_dir / collection.file}: {len(tables[collection.path].rows)} rows")
+            self.stdout.write(f"{collection.file}: {len(tables[collection.path].rows)} rows checked and written")
 
 
 def vacuum(tables: list[str]) -> None:
