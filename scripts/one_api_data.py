@@ -11,6 +11,7 @@ local stack that is running, `import_data` loads the folder into that service's 
 import argparse
 import filecmp
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -28,10 +29,13 @@ FILES = ("books.csv", "chapters.csv", "movies.csv", "quotes.csv", "characters.cs
 
 def manage(service: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """manage.py of one service; its output passes through, its error (one line) is kept."""
+    env = dict(env or os.environ)
+    # Neither command signs anything: a throwaway key spares the user from setting one.
+    env.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(40))
     return subprocess.run(
         [str(BIN / "python"), "manage.py", *args],
         cwd=REPO / "services" / service,
-        env=env or os.environ,
+        env=env,
         stdout=None,
         stderr=subprocess.PIPE,
         text=True,
@@ -93,6 +97,7 @@ def stack_env(service: str) -> dict[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dir", type=Path, default=REPO / "data" / "one-api", help="Where the CSVs go.")
+    parser.add_argument("--no-import", action="store_true", help="Leave a running `make run` alone.")
     args = parser.parse_args()
     target = args.dir.resolve()
     started = time.monotonic()
@@ -103,13 +108,13 @@ def main() -> None:
         f"({time.monotonic() - started:.1f} s, from {display_url(os.environ.get('ONE_API_URL') or DEFAULT_URL)})",
         flush=True,
     )
-    live = [service for service in SERVICES if running(service)]
+    live = [] if args.no_import else [service for service in SERVICES if running(service)]
     for service in live:
         print(f"== {service} (running): import_data", flush=True)
         result = manage(service, "import_data", "--data-dir", str(target), env=stack_env(service))
         if result.returncode != 0:
             sys.exit(f"make data: the import into the running {service} service failed: {error_line(result)}")
-    if not live:
+    if not live and target == REPO / "data" / "one-api":
         print(f"`make run` serves {shown} (LOTR_DATA_DIR defaults to it while it holds the CSVs).")
 
 

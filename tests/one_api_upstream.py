@@ -45,7 +45,8 @@ class FakeOneApi:
 
     `docs` may be edited by a test; `fail(path, page, *faults)` queues answers for that page,
     one per request, before the normal one: an int status (with `Retry-After: 1` on 429),
-    "stall" (no answer for `stall_seconds`), "truncated" (JSON cut short) or "missing" (404).
+    "stall" (no answer for `stall_seconds`), "truncated" (JSON cut short), "missing" (404) or
+    "short" (the page without its last record).
     `requests` lists (path, page, Authorization header) of every request received."""
 
     def __init__(self, data_dir: Path, *, key: str = "test-one-api-key", stall_seconds: float = 5):
@@ -116,8 +117,9 @@ class FakeOneApi:
                     headers = {"Retry-After": "1"} if fault == 429 else {}
                     return self.send_json(fault, {"success": False, "message": "fault"}, headers=headers)
                 docs = api.docs[name]
+                page_docs = docs[(page - 1) * limit : page * limit]
                 body = {
-                    "docs": docs[(page - 1) * limit : page * limit],
+                    "docs": page_docs[:-1] if fault == "short" else page_docs,
                     "total": len(docs),
                     "limit": limit,
                     "page": page,

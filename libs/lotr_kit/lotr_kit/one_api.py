@@ -46,7 +46,7 @@ class _Retry(Retry):
             wait = retry.get_retry_after(response) or 0
         else:
             wait = retry.get_backoff_time()
-        cause = f"{response.status} answer" if response is not None else type(_innermost(error)).__name__
+        cause = f"{response.status} answer" if response is not None else type(error).__name__
         self.report(f"{cause} to GET {url}: trying again in {wait:g} s")
         return retry
 
