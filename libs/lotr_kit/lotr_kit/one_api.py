@@ -162,11 +162,11 @@ def _envelope_problem(body) -> str | None:
     if not isinstance(body, dict):
         return "not a JSON object"
     if not isinstance(body.get("docs"), list):
-        return "no `docs` list"
+        return "no docs list"
     for name in ("total", "limit", "pages"):
         value = body.get(name)
         if isinstance(value, bool) or not isinstance(value, int) or value < (0 if name == "total" else 1):
-            return f"`{name}` is {value!r}, not a count"
+            return f"{name} is {value!r}, not a count"
     return None
 
 
