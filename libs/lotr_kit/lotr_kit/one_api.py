@@ -10,10 +10,11 @@ failure is an UpstreamError whose message is one line that never holds the key.
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+import requests.auth
 import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
@@ -51,10 +52,22 @@ class _Retry(Retry):
         return retry
 
 
+class _Bearer(requests.auth.AuthBase):
+    def __init__(self, key: str):
+        self.key = key
+
+    def __call__(self, request):
+        request.headers["Authorization"] = f"Bearer {self.key}"
+        return request
+
+    def __repr__(self):
+        return "_Bearer(<hidden>)"  # the key never shows in a repr or a traceback's locals
+
+
 @dataclass
 class OneApiClient:
     base_url: str = DEFAULT_URL
-    key: str = ""
+    key: str = field(default="", repr=False)  # never in a repr, a log or a message
     limit: int = 1000
     connect_timeout: float = 10.0
     read_timeout: float = 30.0  # a stalled upstream: no byte for this long
@@ -83,13 +96,14 @@ class OneApiClient:
             raise_on_status=False,
             redirect=3,
         )
-        self.session = requests.Session()
-        self.session.trust_env = False  # no .netrc credentials, no proxy from the environment
+        self.session = requests.Session()  # proxies from the environment (HTTPS_PROXY) apply
         self.session.mount("http://", HTTPAdapter(max_retries=retry))
         self.session.mount("https://", HTTPAdapter(max_retries=retry))
         self.session.headers["Accept"] = "application/json"
         if self.key:
-            self.session.headers["Authorization"] = f"Bearer {self.key}"
+            # As the session's auth, so a ~/.netrc entry cannot replace it; requests drops it
+            # on a redirect to another host.
+            self.session.auth = _Bearer(self.key)
 
     def fetch(self, path: str) -> list:
         """Every record of /<path>, in the server's order; UpstreamError when any page fails."""
