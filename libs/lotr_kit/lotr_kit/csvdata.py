@@ -144,26 +144,37 @@ def _check_row(values, columns: Sequence[Column], read) -> tuple[dict, list[str]
     return row, problems
 
 
-def _add(rows, where, seen, problems, row, row_problems, label, key, mark) -> None:
-    """Keep a checked row, or note its problems; `mark` says where it is, for a later duplicate."""
-    if not row_problems and row.get(key) in seen:
-        row_problems.append(f"duplicate {key} {row[key]} (first {seen[row[key]]})")
-    if row_problems:
-        problems.append(f"{label}: {'; '.join(row_problems)}")
-        return
-    seen[row[key]] = mark
-    rows.append(row)
-    where.append(label)
+class _Checked:
+    """The rows checked so far, where each came from, and every problem found."""
+
+    def __init__(self, key: str):
+        self.key = key
+        self.rows: list[dict[str, Any]] = []
+        self.where: list[str] = []
+        self.problems: list[str] = []
+        self.first: dict[Any, str] = {}  # id -> where it was first seen, for a duplicate
+
+    def add(self, row: dict, row_problems: list[str], label: str, mark: str) -> None:
+        if not row_problems and row.get(self.key) in self.first:
+            row_problems.append(f"duplicate {self.key} {row[self.key]} (first {self.first[row[self.key]]})")
+        if row_problems:
+            self.problems.append(f"{label}: {'; '.join(row_problems)}")
+            return
+        self.first[row[self.key]] = mark
+        self.rows.append(row)
+        self.where.append(label)
+
+    def table(self, source: str) -> "Table":
+        if self.problems:
+            raise DataFileError(self.problems)
+        return Table(source=source, rows=self.rows, where=self.where)
 
 
 def read_table(path: Path, columns: Sequence[Column], *, key: str = "id") -> Table:
     """Parse and check every row of one CSV; raise DataFileError listing every problem."""
     if not path.is_file():
         raise DataFileError([f"{path}: file not found"])
-    problems: list[str] = []
-    rows: list[dict[str, Any]] = []
-    where: list[str] = []
-    seen: dict[Any, str] = {}
+    checked = _Checked(key)
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.reader(handle)
         try:
@@ -191,7 +202,7 @@ def read_table(path: Path, columns: Sequence[Column], *, key: str = "id") -> Tab
                 continue
             label = f"{path.name}:{start}"
             if len(record) != len(header):
-                problems.append(f"{label}: expected {len(header)} cells, found {len(record)}")
+                checked.problems.append(f"{label}: expected {len(header)} cells, found {len(record)}")
                 continue
 
             def cell(column, record=record):
@@ -199,33 +210,26 @@ def read_table(path: Path, columns: Sequence[Column], *, key: str = "id") -> Tab
                 return None if value in NULL_TOKENS else value
 
             row, row_problems = _check_row(cell, columns, lambda kind, value: kind.from_cell(value))
-            _add(rows, where, seen, problems, row, row_problems, label, key, f"on line {start}")
-    if problems:
-        raise DataFileError(problems)
-    return Table(source=path.name, rows=rows, where=where)
+            checked.add(row, row_problems, label, f"on line {start}")
+    return checked.table(path.name)
 
 
 def records_table(records: list, columns: Sequence[Column], *, source: str, key: str = "id") -> Table:
     """Check every record a server sent for one collection (a missing key counts as null);
     raise DataFileError naming each bad record by its id, else by its place in the list."""
-    problems: list[str] = []
-    rows: list[dict[str, Any]] = []
-    where: list[str] = []
-    seen: dict[Any, str] = {}
+    checked = _Checked(key)
     key_header = next(c.header for c in columns if c.name == key)
     for position, record in enumerate(records, start=1):
         if not isinstance(record, dict):
-            problems.append(f"{source} record {position}: not a JSON object")
+            checked.problems.append(f"{source} record {position}: not a JSON object")
             continue
         raw_id = record.get(key_header)
-        label = f"{source} {raw_id}" if isinstance(raw_id, str) and raw_id else f"{source} record {position}"
+        label = f"{source} {raw_id[:40]}" if isinstance(raw_id, str) and raw_id else f"{source} record {position}"
         row, row_problems = _check_row(
             lambda column, r=record: r.get(column.header), columns, lambda kind, value: kind.from_json(value)
         )
-        _add(rows, where, seen, problems, row, row_problems, label, key, f"as record {position}")
-    if problems:
-        raise DataFileError(problems)
-    return Table(source=source, rows=rows, where=where)
+        checked.add(row, row_problems, label, f"as record {position}")
+    return checked.table(source)
 
 
 def check_references(table: Table, column: str, known: Table, *, header: str) -> None:
