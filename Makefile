@@ -24,7 +24,7 @@ DEPLOY_BIN := $(abspath $(DEPLOY_VENV))/bin
 KUBECTL ?= $(shell command -v kubectl || echo $(DEPLOY_BIN)/kubectl)
 OVERLAYS := dev prod
 
-.PHONY: data help run stop status logs venv deploy-venv test test-services test-system lint format migrate load-data serve \
+.PHONY: help run stop status logs venv deploy-venv test test-services test-system lint format migrate load-data serve \
 	up down k8s-build deploy-check bench bench-smoke clean check-python check-wrk
 
 help: ## List targets
@@ -43,6 +43,7 @@ status: ## Show which parts of `make run` are up and healthy
 logs: ## Last lines of every log, or of one: make logs SERVICE=gateway
 	$(PYTHON) scripts/localstack.py logs $(SERVICE)
 
+.PHONY: data
 data: venv ## Fetch the full dataset from ONE_API_URL (ONE_API_KEY) into data/one-api; import it into a running `make run`
 	$(BIN)/python scripts/one_api_data.py --dir $(ONE_API_DATA)
 
