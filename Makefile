@@ -10,8 +10,11 @@ SERVICES := book movie character accounts
 # Scope a target to one service: make test SERVICE=book
 SERVICE ?=
 TARGETS := $(or $(SERVICE),$(SERVICES))
-# The full dataset sits beside the repository here; without it, the shipped sample is used.
-LOTR_DATA_DIR ?= $(if $(wildcard ../shared/data/one-api/books.csv),$(abspath ../shared/data/one-api),)
+# The full dataset once `make data` has fetched it into data/one-api (git-ignored); until then
+# empty, and the services load the sample the repository ships (data/sample).
+ONE_API_DATA := data/one-api
+ONE_API_FILES := books.csv chapters.csv characters.csv movies.csv quotes.csv
+LOTR_DATA_DIR ?= $(if $(filter 5,$(words $(wildcard $(addprefix $(ONE_API_DATA)/,$(ONE_API_FILES))))),$(abspath $(ONE_API_DATA)),)
 export LOTR_DATA_DIR
 # One service alone: make serve SERVICE=book [PORT=8001] (default: the port `make run` gives it)
 PORT ?=
@@ -50,6 +53,10 @@ reload: venv ## Graceful reload of one part: make reload SERVICE=movie (granian 
 
 chaos: venv ## Faults injected into a stack of its own (ports, databases, a private PostgreSQL): a table [ONLY=name]
 	@$(BIN)/python -m lotr_devstack chaos $(if $(ONLY),--only $(ONLY),)
+
+.PHONY: data
+data: venv ## Fetch the full dataset from ONE_API_URL (ONE_API_KEY) into data/one-api; import it into a running `make run`
+	$(BIN)/python scripts/one_api_data.py --dir $(ONE_API_DATA)
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \

@@ -67,6 +67,8 @@ def pod_templates(docs):
     for doc in docs:
         if doc["kind"] in WORKLOADS:
             yield doc, doc["spec"]["template"]
+        elif doc["kind"] == "CronJob":  # the data sync (deploy/k8s/base/sync)
+            yield doc, doc["spec"]["jobTemplate"]["spec"]["template"]
 
 
 def containers(pod):

@@ -1,10 +1,10 @@
-"""Writes to the book tables: the CSV import."""
+"""Writes to the book tables: the import, from CSVs (import_data) or from a /v2 server (sync_one_api)."""
 
 from pathlib import Path
 
 from django.db import transaction
 
-from lotr_kit.csvdata import Column, check_references, object_id, read_table
+from lotr_kit.csvdata import Collection, Column, Table, object_id, read_tables
 from lotr_kit.importing import SyncResult, sync_rows
 
 from .models import Book, Chapter
@@ -20,16 +20,25 @@ CHAPTER_COLUMNS = (
     Column("book", "book", object_id),
 )
 
+# What this service holds, where The One API serves it and which CSV carries it.
+COLLECTIONS = (
+    Collection("book", "books.csv", BOOK_COLUMNS),
+    Collection("chapter", "chapters.csv", CHAPTER_COLUMNS, references={"book": "book"}),
+)
 
-def books_import(*, data_dir: Path) -> list[SyncResult]:
-    """Make the book and chapter tables hold exactly books.csv and chapters.csv, all or nothing."""
-    books = read_table(data_dir / "books.csv", BOOK_COLUMNS)
-    chapters = read_table(data_dir / "chapters.csv", CHAPTER_COLUMNS)
-    check_references(chapters, "book", books, header="book")
+
+def books_sync(*, tables: dict[str, Table]) -> list[SyncResult]:
+    """Make the book and chapter tables hold exactly these checked tables, all or nothing."""
+    books, chapters = tables["book"], tables["chapter"]
     book_rows = [{**row, "position": i} for i, row in enumerate(books.rows, start=1)]
     chapter_rows = [{**row, "position": i} for i, row in enumerate(chapters.rows, start=1)]
     with transaction.atomic():
         return [
-            sync_rows(Book, book_rows, label="books.csv"),
-            sync_rows(Chapter, chapter_rows, label="chapters.csv"),
+            sync_rows(Book, book_rows, label=books.source),
+            sync_rows(Chapter, chapter_rows, label=chapters.source),
         ]
+
+
+def books_import(*, data_dir: Path) -> list[SyncResult]:
+    """Make the book and chapter tables hold exactly books.csv and chapters.csv, all or nothing."""
+    return books_sync(tables=read_tables(data_dir, COLLECTIONS))

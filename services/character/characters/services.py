@@ -1,10 +1,10 @@
-"""Writes to the character tables: the CSV import."""
+"""Writes to the character table: the import, from CSVs (import_data) or from a /v2 server (sync_one_api)."""
 
 from pathlib import Path
 
 from django.db import transaction
 
-from lotr_kit.csvdata import Column, object_id, read_table
+from lotr_kit.csvdata import Collection, Column, Table, object_id, read_tables
 from lotr_kit.importing import SyncResult, sync_rows
 
 from .models import Character
@@ -23,10 +23,18 @@ CHARACTER_COLUMNS = (
     Column("spouse", "spouse"),
 )
 
+# What this service holds, where The One API serves it and which CSV carries it.
+COLLECTIONS = (Collection("character", "characters.csv", CHARACTER_COLUMNS),)
+
+
+def characters_sync(*, tables: dict[str, Table]) -> list[SyncResult]:
+    """Make the character table hold exactly this checked table, in one transaction."""
+    characters = tables["character"]
+    rows = [{**row, "position": i} for i, row in enumerate(characters.rows, start=1)]
+    with transaction.atomic():
+        return [sync_rows(Character, rows, label=characters.source)]
+
 
 def characters_import(*, data_dir: Path) -> list[SyncResult]:
     """Make the character table hold exactly characters.csv, in one transaction."""
-    table = read_table(data_dir / "characters.csv", CHARACTER_COLUMNS)
-    rows = [{**row, "position": i} for i, row in enumerate(table.rows, start=1)]
-    with transaction.atomic():
-        return [sync_rows(Character, rows, label="characters.csv")]
+    return characters_sync(tables=read_tables(data_dir, COLLECTIONS))

@@ -1,11 +1,11 @@
-"""Writes to the movie tables: the CSV import."""
+"""Writes to the movie tables: the import, from CSVs (import_data) or from a /v2 server (sync_one_api)."""
 
 import re
 from pathlib import Path
 
 from django.db import transaction
 
-from lotr_kit.csvdata import Column, check_references, number, object_id, read_table
+from lotr_kit.csvdata import Collection, Column, Table, number, object_id, read_tables
 from lotr_kit.importing import SyncResult, sync_rows
 
 from .models import Movie, Quote
@@ -28,6 +28,13 @@ QUOTE_COLUMNS = (
     Column("character", "character", object_id),
 )
 
+# What this service holds, where The One API serves it and which CSV carries it. A quote's
+# character is a row of the character service, which this one cannot see: not checked here.
+COLLECTIONS = (
+    Collection("movie", "movies.csv", MOVIE_COLUMNS),
+    Collection("quote", "quotes.csv", QUOTE_COLUMNS, references={"movie": "movie"}),
+)
+
 # The original's output getter (spec §3.5): runs of two or more whitespace characters,
 # U+00A0 included, become one space, then the ends are trimmed. A single one stays.
 _WHITESPACE_RUN = re.compile(r"\s{2,}")
@@ -37,17 +44,20 @@ def dialog_clean(dialog: str) -> str:
     return _WHITESPACE_RUN.sub(" ", dialog).strip()
 
 
-def movies_import(*, data_dir: Path) -> list[SyncResult]:
-    """Make the movie and quote tables hold exactly movies.csv and quotes.csv, all or nothing."""
-    movies = read_table(data_dir / "movies.csv", MOVIE_COLUMNS)
-    quotes = read_table(data_dir / "quotes.csv", QUOTE_COLUMNS)
-    check_references(quotes, "movie", movies, header="movie")
+def movies_sync(*, tables: dict[str, Table]) -> list[SyncResult]:
+    """Make the movie and quote tables hold exactly these checked tables, all or nothing."""
+    movies, quotes = tables["movie"], tables["quote"]
     movie_rows = [{**row, "position": i} for i, row in enumerate(movies.rows, start=1)]
     quote_rows = [
         {**row, "dialog": dialog_clean(row["dialog"]), "position": i} for i, row in enumerate(quotes.rows, start=1)
     ]
     with transaction.atomic():
         return [
-            sync_rows(Movie, movie_rows, label="movies.csv"),
-            sync_rows(Quote, quote_rows, label="quotes.csv"),
+            sync_rows(Movie, movie_rows, label=movies.source),
+            sync_rows(Quote, quote_rows, label=quotes.source),
         ]
+
+
+def movies_import(*, data_dir: Path) -> list[SyncResult]:
+    """Make the movie and quote tables hold exactly movies.csv and quotes.csv, all or nothing."""
+    return movies_sync(tables=read_tables(data_dir, COLLECTIONS))
