@@ -304,7 +304,8 @@ def logged_lines(path, wanted, *, until=None, timeout=5.0):
     deadline = time.monotonic() + timeout
     while True:
         lines = path.read_text().splitlines()
-        done = until(lines) if until and lines else all(w in lines for w in wanted)
+        # The gateway's log is buffered (flushed within a second): an empty file is not done yet.
+        done = (bool(lines) and until(lines)) if until else all(w in lines for w in wanted)
         if done or time.monotonic() > deadline:
             return lines
         time.sleep(0.05)
