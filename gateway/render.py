@@ -41,12 +41,22 @@ def docs_assets() -> dict[str, Path]:
     return {"swagger-ui": static / "swagger-ui-dist", "redoc": static / "redoc" / "bundles"}
 
 
+def release() -> str:
+    """The release, from the repository's VERSION file (the image copies it beside gateway/)."""
+    path = HERE.parent / "VERSION"
+    if not path.is_file():
+        sys.exit(f"{path} is missing: the landing page shows the release it names.")
+    return path.read_text(encoding="utf-8").strip()
+
+
 def render(out: Path, env: dict[str, str]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     shutil.copy(HERE / "nginx.conf", out / "nginx.conf")
-    for folder in ("snippets", "errors", "docs"):
+    for folder in ("snippets", "errors", "docs", "home"):
         shutil.rmtree(out / folder, ignore_errors=True)
         shutil.copytree(HERE / folder, out / folder)
+    for page in (out / "home").glob("index.*"):
+        page.write_text(page.read_text(encoding="utf-8").replace("{{version}}", release()), encoding="utf-8")
     for name, source in docs_assets().items():
         shutil.copytree(source, out / "docs" / "assets" / name, ignore=shutil.ignore_patterns("*.map"))
     conf_d = out / "conf.d"
