@@ -62,6 +62,10 @@ test-services: venv ## Each service's own suite, against its <SERVICE>_DATABASE_
 test-system: venv ## The gateway (real nginx) and services as real processes on loopback
 	$(BIN)/pytest
 
+.PHONY: test-readme
+test-readme: venv ## The README's commands as written, against `make run` on the default ports
+	$(BIN)/pytest tests/readme
+
 deploy-venv: $(DEPLOY_VENV)/.installed
 
 $(DEPLOY_VENV)/.installed: deploy/requirements.txt | check-python
