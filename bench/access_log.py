@@ -3,7 +3,7 @@ bytes, with the access log buffered (as the template has it) and unbuffered (as 
 
 Needs a running `make run` stack (its services are the upstreams) and wrk. Each gateway is
 rendered from the template like `make run`'s, on a free port, logging to a file of its own;
-the three are loaded in turn, several rounds, so that whatever else loads the machine falls
+the four are loaded in turn, several rounds, so that whatever else loads the machine falls
 on all of them alike:
 
     .venv/bin/python bench/access_log.py [--rounds 3] [--seconds 8]
@@ -34,9 +34,9 @@ UPSTREAMS = {
 }
 
 
-def start_gateway(folder: Path, buffered: bool) -> GatewayProcess:
+def start_gateway(folder: Path, buffered: bool, log: str = "access.log") -> GatewayProcess:
     """A gateway rendered like make run's, logging to a file; unbuffered: the old directive."""
-    process = GatewayProcess(folder, UPSTREAMS, GATEWAY_ACCESS_LOG=str(folder / "access.log")).start()
+    process = GatewayProcess(folder, UPSTREAMS, GATEWAY_ACCESS_LOG=str(folder / log)).start()
     if not buffered:
         conf = folder / "conf.d" / "lotr.conf"
         rendered = conf.read_text()
@@ -72,17 +72,22 @@ def main() -> None:
             for name, buffered in (("buffered", True), ("unbuffered", False)):
                 (tmp / name).mkdir(mode=0o755)
                 started.append(start_gateway(tmp / name, buffered))
+            # As the benchmark's gateway runs (bench/run.py): its log thrown away.
+            (tmp / "devnull").mkdir(mode=0o755)
+            started.append(start_gateway(tmp / "devnull", True, log="/dev/null"))
             body = requests.get(f"{started[0].url}{PATH}", timeout=10).content
             static, port = static_baseline(body, tmp / "static")
             urls = {
                 "static file": f"http://127.0.0.1:{port}/character.json",
                 "gateway, buffered log": f"{started[0].url}{PATH}",
                 "gateway, unbuffered log": f"{started[1].url}{PATH}",
+                "gateway, log to /dev/null": f"{started[2].url}{PATH}",
             }
             for url in urls.values():  # fill the caches
                 wrk(url, seconds=1, connections=4, threads=1)
             masters = {"static file": static.pid, "gateway, buffered log": started[0].process.pid}
             masters["gateway, unbuffered log"] = started[1].process.pid
+            masters["gateway, log to /dev/null"] = started[2].process.pid
             runs = {name: [] for name in urls}
             cpu = {name: [] for name in urls}
             for _ in range(args.rounds):
@@ -97,7 +102,7 @@ def main() -> None:
             for process in started:
                 process.stop()
     base = statistics.mean(runs["static file"])
-    print(f"{args.rounds} rounds of {args.seconds} s, wrk 2 threads / 32 connections, the three in turn")
+    print(f"{args.rounds} rounds of {args.seconds} s, wrk 2 threads / 32 connections, the four in turn")
     for name, values in runs.items():
         each = ", ".join(f"{v:.0f}" for v in values)
         mean = statistics.mean(values)
