@@ -2,7 +2,6 @@
 they render, their links answer, nothing is logged as an error, nothing leaves the machine;
 ReDoc's search finds things; "Try it out" can send the whole filter language."""
 
-import json
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -121,23 +120,3 @@ def test_redoc_search_finds_quotes_without_errors_or_outside_requests(gateway, v
     assert seen.console_errors == []
     assert seen.failed == []
     assert seen.outside(gateway.url) == []
-
-
-def test_the_landing_page_is_json_for_a_program_and_v2_is_the_index(gateway, visit):
-    request = visit(f"{gateway.url}/favicon.ico").page.request
-    home = request.get(f"{gateway.url}/", headers={"Accept": "application/json"})
-    html = request.get(f"{gateway.url}/", headers={"Accept": "text/html,*/*;q=0.8"})
-
-    assert home.headers["content-type"] == "application/json; charset=utf-8"
-    assert "Accept" in home.headers["vary"]
-    assert json.loads(home.text())["version"] == VERSION
-    assert html.headers["content-type"] == "text/html; charset=utf-8"
-    for path in ("/v2", "/v2/", "/V2"):
-        index = request.get(f"{gateway.url}{path}")
-        assert index.status == 200, path
-        assert index.json()["resources"]["character"] == "/v2/character"
-    for resource, path in json.loads(home.text())["resources"].items():
-        assert request.get(f"{gateway.url}{path}?limit=1").json()["total"] > 0, resource
-    icon = request.get(f"{gateway.url}/favicon.ico")
-    assert icon.status == 200
-    assert icon.headers["content-type"] == "image/x-icon"
