@@ -64,7 +64,7 @@ check-python:
 
 venv: $(VENV)/.installed ## Create the virtualenv and install every pinned requirement
 
-$(VENV)/.installed: requirements-dev.txt $(foreach s,$(SERVICES),services/$(s)/requirements.txt) libs/lotr_kit/pyproject.toml libs/lotr_devstack/pyproject.toml | check-python
+$(VENV)/.installed: requirements-dev.txt $(foreach s,$(SERVICES),services/$(s)/requirements.txt) libs/lotr_kit/pyproject.toml libs/lotr_devstack/pyproject.toml VERSION | check-python
 	@echo "== venv: installing the pinned requirements into $(VENV) (the first time takes a minute or two)"
 	@start=$$(date +%s); $(PYTHON) -m venv $(VENV); \
 	  $(BIN)/pip install --disable-pip-version-check -r requirements-dev.txt; \
@@ -82,6 +82,10 @@ test-services: venv ## Each service's own suite, against its <SERVICE>_DATABASE_
 
 test-system: venv ## The gateway (real nginx) and services as real processes on loopback
 	$(BIN)/pytest
+
+.PHONY: test-readme
+test-readme: venv ## The README's commands as written, against `make run` on the default ports
+	$(BIN)/pytest tests/readme
 
 deploy-venv: $(DEPLOY_VENV)/.installed
 

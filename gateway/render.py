@@ -41,14 +41,37 @@ def docs_assets() -> dict[str, Path]:
     return {"swagger-ui": static / "swagger-ui-dist", "redoc": static / "redoc" / "bundles"}
 
 
+def release() -> str:
+    """The release, from the repository's VERSION file (the image copies it beside gateway/)."""
+    path = HERE.parent / "VERSION"
+    if not path.is_file():
+        sys.exit(f"{path} is missing: the landing page shows the release it names.")
+    return path.read_text(encoding="utf-8").strip()
+
+
+# ReDoc's sidebar footer loads its maker's logo from a CDN whatever the options say: the docs
+# page would ask another host for it (and the page's CSP would refuse it, with a console
+# error). The copy served here shows an empty image instead; the link text stays.
+REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+EMPTY_IMAGE = "data:image/svg+xml,%3Csvg xmlns=%27http://www.w3.org/2000/svg%27/%3E"
+
+
+def without_outside_logo(bundle: Path) -> None:
+    text = bundle.read_text(encoding="utf-8")
+    bundle.write_text(text.replace(REDOC_LOGO, EMPTY_IMAGE), encoding="utf-8")
+
+
 def render(out: Path, env: dict[str, str]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     shutil.copy(HERE / "nginx.conf", out / "nginx.conf")
-    for folder in ("snippets", "errors", "docs"):
+    for folder in ("snippets", "errors", "docs", "home"):
         shutil.rmtree(out / folder, ignore_errors=True)
         shutil.copytree(HERE / folder, out / folder)
+    for page in (out / "home").glob("index.*"):
+        page.write_text(page.read_text(encoding="utf-8").replace("{{version}}", release()), encoding="utf-8")
     for name, source in docs_assets().items():
         shutil.copytree(source, out / "docs" / "assets" / name, ignore=shutil.ignore_patterns("*.map"))
+    without_outside_logo(out / "docs" / "assets" / "redoc" / "redoc.standalone.js")
     conf_d = out / "conf.d"
     shutil.rmtree(conf_d, ignore_errors=True)
     conf_d.mkdir()

@@ -1,5 +1,7 @@
 import pytest
 
+from .browser import browser_context, visit  # noqa: F401  fixtures of the browser tests
+
 
 @pytest.fixture(scope="module")
 def services(start_service):

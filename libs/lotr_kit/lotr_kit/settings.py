@@ -5,6 +5,7 @@ module, then adds its app, database and title with `database_from_env` and
 
 import logging
 import secrets
+from importlib.metadata import version
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -160,7 +161,8 @@ def spectacular_settings(*, title: str, description: str) -> dict:
     return {
         "TITLE": title,
         "DESCRIPTION": f"{description}\n\n{FILTER_LANGUAGE}",
-        "VERSION": "2.0.0",
+        # The release, from the VERSION file through the lotr-kit package's metadata.
+        "VERSION": version("lotr-kit"),
         "SERVE_INCLUDE_SCHEMA": False,
         "SWAGGER_UI_DIST": "SIDECAR",
         "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
