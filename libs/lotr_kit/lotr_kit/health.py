@@ -4,7 +4,7 @@ from django.db import connections
 from django.db.utils import DatabaseError
 from rest_framework.response import Response
 
-from .errors import UNAVAILABLE, error_body
+from .errors import unavailable
 from .views import ReadOnlyApi
 
 
@@ -33,5 +33,5 @@ class ReadyzApi(ReadOnlyApi):
                     cursor.execute("SELECT 1")
                     cursor.fetchone()
         except DatabaseError:
-            return Response(error_body(UNAVAILABLE), status=503)
+            return unavailable()
         return Response({"status": "ready"})
