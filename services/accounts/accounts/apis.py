@@ -1,10 +1,10 @@
 from django.contrib.auth import authenticate
 from django.http import Http404
+from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from django.utils.cache import patch_cache_control
 
 from lotr_kit.auth import IsTokenUser
 from lotr_kit.objectid import normalize_object_id
@@ -24,9 +24,10 @@ from .services import (
 )
 from .tokens import jwks
 
-def tokens_response(body: dict, status: int = status.HTTP_200_OK) -> Response:
+
+def tokens_response(body: dict, code: int = status.HTTP_200_OK) -> Response:
     """An answer holding tokens or a key: no cache, shared or the browser's, may keep it."""
-    response = Response(body, status=status)
+    response = Response(body, status=code)
     patch_cache_control(response, no_store=True)
     return response
 
@@ -212,7 +213,7 @@ class KeyListApi(SignedInApi):
     def post(self, request):
         """Create an API key. The key is in this answer only: it is stored hashed."""
         key, plaintext = api_key_create(user=self.user(), name=self.validated(KeyInput)["name"])
-        return tokens_response({"key": plaintext, "api_key": key_document(key)}, status=status.HTTP_201_CREATED)
+        return tokens_response({"key": plaintext, "api_key": key_document(key)}, status.HTTP_201_CREATED)
 
 
 class KeyDetailApi(SignedInApi):
