@@ -1,8 +1,10 @@
 """A PostgreSQL cluster of a test's own: Debian's initdb and postgres on a free loopback port,
 in a temporary folder. Faults are injected into it, never into the shared server: `freeze()`
-stops the postmaster and every backend (SIGSTOP to its process group), `thaw()` resumes them.
+stops the postmaster and every backend (SIGSTOP; each backend is a session of its own, so
+they are found by their parent), `thaw()` resumes them.
 """
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -87,11 +89,29 @@ class PrivatePostgres:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
+    def _cluster(self) -> list[int]:
+        """The postmaster and its children (backends, checkpointer, ...)."""
+        pids = [self.process.pid]
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # ended meanwhile
+            if int(fields[1]) == self.process.pid:
+                pids.append(int(stat.parent.name))
+        return pids
+
+    def _signal(self, sig: int) -> None:
+        for pid in self._cluster():
+            with contextlib.suppress(ProcessLookupError):  # a backend that ended meanwhile
+                os.kill(pid, sig)
+
     def freeze(self) -> None:
-        os.killpg(self.process.pid, signal.SIGSTOP)
+        os.kill(self.process.pid, signal.SIGSTOP)  # first: it forks no new backend
+        self._signal(signal.SIGSTOP)
 
     def thaw(self) -> None:
-        os.killpg(self.process.pid, signal.SIGCONT)
+        self._signal(signal.SIGCONT)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

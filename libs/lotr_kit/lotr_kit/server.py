@@ -20,7 +20,9 @@ import argparse
 import json
 import logging
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from granian import Granian
@@ -94,6 +96,15 @@ def log_config(access_log: str | None) -> dict:
     }
 
 
+def liveness_folder() -> Path:
+    """A folder holding /healthz's answer, which granian serves from Rust as a static file:
+    it answers while every application thread waits (on a stalled database, say), so a
+    liveness probe never kills a process that is only waiting."""
+    folder = Path(tempfile.mkdtemp(prefix="lotr-healthz-"))
+    (folder / "healthz.json").write_text('{"status":"ok"}')
+    return folder
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bind", default=env_str("SERVER_BIND", "0.0.0.0:8000"))
@@ -104,11 +115,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pid-file", type=Path)
     args = parser.parse_args(argv)
     host, _, port = args.bind.rpartition(":")
+    live = liveness_folder()
+    try:
+        serve(args, host, int(port), live)
+    finally:
+        shutil.rmtree(live, ignore_errors=True)
+
+
+def serve(args, host: str, port: int, live: Path) -> None:
     Granian(
         "lotr_kit.server:application",
         factory=True,
         address=host.strip("[]") or "0.0.0.0",
-        port=int(port),
+        port=port,
         interface=Interfaces.WSGI,
         workers=args.workers,
         blocking_threads=args.threads,
@@ -119,6 +138,10 @@ def main(argv: list[str] | None = None) -> None:
         log_access=args.access_log is not None,
         log_access_format=ACCESS_FORMAT,
         pid_file=args.pid_file,
+        static_path_route=["/healthz"],
+        static_path_mount=[live],
+        static_path_dir_to_file="healthz.json",
+        static_path_expires=0,
     ).serve()
 
 

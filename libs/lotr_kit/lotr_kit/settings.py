@@ -129,6 +129,11 @@ LOGGING = {
 }
 
 
+# The longest /readyz waits for the database (seconds): below the readiness probe's timeout.
+DB_READY_TIMEOUT = env_float("DB_READY_TIMEOUT", 2.0)
+# Models that must hold rows before /readyz says ready ("app.Model"; the data services set it).
+LOTR_READY_MODELS: list[str] = []
+
 # A connection used this recently skips the health check (lotr_kit/db/postgresql/base.py).
 DB_HEALTH_CHECK_IDLE_SECONDS = env_float("DB_HEALTH_CHECK_IDLE_SECONDS", 1.0)
 
@@ -151,8 +156,23 @@ def database_from_env(default_sqlite_path) -> dict:
         options.setdefault("server_side_binding", True)
         if env_bool("DB_PREPARED_STATEMENTS", True):
             options.setdefault("prepare_threshold", 5)
-        options.setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5, minimum=1))
-        options.setdefault("options", f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 5000, minimum=0)}")
+        # Client-side limits, so a database that stops answering costs a request a few seconds
+        # and a 503, never a worker thread for good (docs/operations.md, "Timeouts"):
+        # connecting (libpq counts whole seconds, 2 at least), a dead peer on an idle connection
+        # (TCP keepalives: found within idle + interval x count seconds), data the peer does not
+        # acknowledge (tcp_user_timeout), and a server that acknowledges but never answers (the
+        # backend's deadline on every wait, lotr_kit/db/postgresql/base.py).
+        statement_timeout_ms = env_int("DB_STATEMENT_TIMEOUT_MS", 5000, minimum=0)
+        options.setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 2, minimum=1))
+        options.setdefault("options", f"-c statement_timeout={statement_timeout_ms}")
+        options.setdefault("keepalives", 1)
+        options.setdefault("keepalives_idle", env_int("DB_KEEPALIVES_IDLE", 10, minimum=1))
+        options.setdefault("keepalives_interval", env_int("DB_KEEPALIVES_INTERVAL", 2, minimum=1))
+        options.setdefault("keepalives_count", env_int("DB_KEEPALIVES_COUNT", 3, minimum=1))
+        options.setdefault("tcp_user_timeout", env_int("DB_TCP_USER_TIMEOUT_MS", 5000, minimum=0))
+        # The server's own limit plus a second for the answer to arrive; 0 turns it off.
+        default_client_ms = statement_timeout_ms + 1000 if statement_timeout_ms else 0
+        options.setdefault("client_timeout_ms", env_int("DB_CLIENT_TIMEOUT_MS", default_client_ms, minimum=0))
     return config
 
 

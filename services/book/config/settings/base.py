@@ -12,6 +12,8 @@ REPO_DIR = BASE_DIR.parents[1]
 INSTALLED_APPS = [*COMMON_APPS, "books"]
 ROOT_URLCONF = "config.urls"
 DATABASES = {"default": database_from_env(BASE_DIR / "var" / "book.sqlite3")}
+# /readyz answers 503 until the data is imported (manage.py import_data).
+LOTR_READY_MODELS = ["books.Book", "books.Chapter"]
 # Where collectstatic puts files for images; unset locally, where WhiteNoise finds them in the apps.
 STATIC_ROOT = env_str("DJANGO_STATIC_ROOT") or None
 
