@@ -108,8 +108,10 @@ def manage(service: str, *args: str) -> None:
 
 
 def start_service(service: str) -> None:
+    from lotr_kit.redact import open_private  # run under the virtualenv's python
+
     port = port_of(service)
-    with open(LOGS / f"{service}.log", "ab") as log:
+    with open_private(LOGS / f"{service}.log") as log:  # 0600: requests are logged there
         # Its own session: it outlives this command, as a daemon; `stop` ends it by its pid file.
         subprocess.Popen(
             [
@@ -155,9 +157,17 @@ def start_gateway() -> None:
         env=env,
         check=True,
     )  # fmt: skip
-    nginx = [nginx_binary(), "-p", str(GATEWAY_DIR), "-c", "nginx.conf", "-e", str(LOGS / "gateway-error.log")]
+    nginx = [nginx_binary(), "-p", str(GATEWAY_DIR), "-c", "nginx.conf", "-e", "stderr"]
     subprocess.run([*nginx, "-q", "-t"], check=True)
-    subprocess.run(nginx, check=True)
+    # nginx's error log is its stderr (nginx.conf): through the redacting filter into the
+    # log file (0600); the filter ends when nginx, the last writer, does.
+    redactor = subprocess.Popen(
+        [str(BIN / "python"), str(REPO / "gateway" / "redact_errors.py"), str(LOGS / "gateway-error.log")],
+        stdin=subprocess.PIPE,
+        start_new_session=True,
+    )
+    subprocess.run(nginx, check=True, stderr=redactor.stdin)
+    redactor.stdin.close()
 
 
 def stop_all() -> list[str]:

@@ -42,7 +42,7 @@ class GatewayProcess(Process):
 
     @property
     def nginx(self) -> list[str]:
-        return [nginx_binary(), "-p", str(self.prefix), "-c", "nginx.conf", "-e", str(self.prefix / "logs/error.log")]
+        return [nginx_binary(), "-p", str(self.prefix), "-c", "nginx.conf", "-e", "stderr"]
 
     def render(self) -> "GatewayProcess":
         script = f'. "{REPO}/gateway/defaults.envsh" && exec "{BIN}/python" "{REPO}/gateway/render.py" "$0"'
@@ -60,14 +60,24 @@ class GatewayProcess(Process):
         self.process = subprocess.Popen(
             [*self.nginx, "-g", "daemon off;"],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
             start_new_session=True,
         )
+        # nginx's error log (its stderr) goes to logs/error.log through the redacting filter,
+        # which ends at nginx's last line (end of input), however nginx ends.
+        self.redactor = subprocess.Popen(
+            [str(BIN / "python"), str(REPO / "gateway" / "redact_errors.py"), str(self.prefix / "logs" / "error.log")],
+            stdin=self.process.stderr,
+            start_new_session=True,
+        )
+        self.process.stderr.close()
         self.wait_healthy(f"{self.url}/healthz", timeout)
         return self
 
     def stop(self, sig: int = signal.SIGQUIT) -> None:
         super().stop(sig)
+        if getattr(self, "redactor", None) is not None:
+            self.redactor.wait(timeout=10)
 
 
 def system_database_url(service: str, tmp_dir: Path) -> str:

@@ -29,13 +29,15 @@ from granian import Granian
 from granian.constants import Interfaces
 
 from .env import env_int, env_str
+from .redact import redact_query
 
 # granian hands the access formatter its fields; naming a header adds it as "_h0".
 ACCESS_FORMAT = "%(header{x-request-id})s"
 
 
 class JsonAccessFormatter(logging.Formatter):
-    """One JSON object per request from granian's access record, escaped whatever the path holds."""
+    """One JSON object per request from granian's access record, escaped whatever the path
+    holds, with the access_token parameter's value redacted."""
 
     def format(self, record):
         fields = record.args if isinstance(record.args, dict) else {}
@@ -45,7 +47,7 @@ class JsonAccessFormatter(logging.Formatter):
             "client": fields.get("addr"),
             "method": fields.get("method"),
             "path": fields.get("path"),
-            "query": fields.get("query_string", ""),
+            "query": redact_query(fields.get("query_string", "")),
             "status": fields.get("status"),
             "duration_ms": round(fields.get("dt_ms", 0.0), 3),
         }
@@ -80,7 +82,8 @@ def application():
 
 def log_config(access_log: str | None) -> dict:
     stream = {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}
-    target = stream if access_log in (None, "-") else {"class": "logging.FileHandler", "filename": access_log}
+    private_file = {"class": "lotr_kit.redact.PrivateFileHandler", "filename": access_log}  # 0600
+    target = stream if access_log in (None, "-") else private_file
     return {
         "version": 1,
         "disable_existing_loggers": False,

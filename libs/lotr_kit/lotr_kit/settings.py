@@ -127,6 +127,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+# Error reports (debug pages, mail to ADMINS) without the caller's token (lotr_kit/error_reports.py).
+DEFAULT_EXCEPTION_REPORTER = "lotr_kit.error_reports.RedactingExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "lotr_kit.error_reports.RedactingExceptionReporterFilter"
 
 
 # The longest /readyz waits for the database (seconds): below the readiness probe's timeout.
