@@ -188,7 +188,7 @@ def database_from_env(default_sqlite_path) -> dict:
         if env_bool("DB_PREPARED_STATEMENTS", True):
             options.setdefault("prepare_threshold", 5)
         # Client-side limits, so a database that stops answering costs a request a few seconds
-        # and a 503, never a worker thread for good (docs/operations.md, "Timeouts"):
+        # and a 503, never a worker thread for good (docs/resilience.md):
         # connecting (libpq counts whole seconds, 2 at least), a dead peer on an idle connection
         # (TCP keepalives: found within idle + interval x count seconds), data the peer does not
         # acknowledge (tcp_user_timeout), and a server that acknowledges but never answers (the
