@@ -31,6 +31,7 @@ def book(postgres, start_service, data_dir):
         "LOTR_DATA_DIR": str(data_dir),
         "ACCOUNTS_SERVICE_URL": accounts.url,
         "SERVER_THREADS": "8",
+        "DB_CONNECT_TIMEOUT": "20",  # sixteen threads connecting at once on a busy machine
     }
     process = ServiceProcess(REPO / "services" / "book", env, workers=2)
     process.manage("migrate", "--no-input", "-v", "0")
