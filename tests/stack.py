@@ -57,20 +57,22 @@ class GatewayProcess(Process):
         checked = self.check()
         if checked.returncode != 0:
             raise RuntimeError(f"nginx -t failed:\n{checked.stderr}")
-        self.process = subprocess.Popen(
-            [*self.nginx, "-g", "daemon off;"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
         # nginx's error log (its stderr) goes to logs/error.log through the redacting filter,
         # which ends at nginx's last line (end of input), however nginx ends.
         self.redactor = subprocess.Popen(
             [str(BIN / "python"), str(REPO / "gateway" / "redact_errors.py"), str(self.prefix / "logs" / "error.log")],
-            stdin=self.process.stderr,
+            stdin=subprocess.PIPE,
             start_new_session=True,
         )
-        self.process.stderr.close()
+        try:
+            self.process = subprocess.Popen(
+                [*self.nginx, "-g", "daemon off;"],
+                stdout=subprocess.DEVNULL,
+                stderr=self.redactor.stdin,
+                start_new_session=True,
+            )
+        finally:
+            self.redactor.stdin.close()  # nginx holds the only writing end
         self.wait_healthy(f"{self.url}/healthz", timeout)
         return self
 
