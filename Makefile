@@ -27,7 +27,7 @@ KUBECTL ?= $(shell command -v kubectl || echo $(DEPLOY_BIN)/kubectl)
 OVERLAYS := dev prod
 
 .PHONY: help run stop status logs restart reload chaos venv deploy-venv test test-services test-system lint format migrate load-data serve \
-	up down k8s-build deploy-check bench bench-smoke clean check-python check-wrk
+	up down k8s-build deploy-check check-deploy bench bench-smoke clean check-python check-wrk
 
 help: ## List targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -126,6 +126,14 @@ k8s-build: deploy-venv ## Render every Kubernetes overlay into var/k8s/<overlay>
 
 deploy-check: venv deploy-venv ## Static checks: kustomize, Kubernetes schemas, checkov, hadolint, compose schema, nginx -t
 	DEPLOY_TOOLS_BIN=$(DEPLOY_BIN) $(BIN)/pytest deploy/tests
+
+check-deploy: venv ## manage.py check --deploy of every service with DJANGO_ENV=production: no warning allowed
+	@for s in $(SERVICES); do \
+	  echo "== $$s"; \
+	  (cd services/$$s && DJANGO_ENV=production DJANGO_DEBUG=false \
+	    DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	    $(BIN)/python manage.py check --deploy --fail-level WARNING); \
+	done
 
 lint: venv ## ruff lint and format check
 	$(BIN)/ruff check .

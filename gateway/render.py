@@ -81,6 +81,14 @@ def render(out: Path, env: dict[str, str]) -> None:
     for folder in ("logs", "temp"):
         (out / folder).mkdir(exist_ok=True)
     Path(env.get("GATEWAY_CACHE_DIR", out / "cache")).mkdir(parents=True, exist_ok=True)
+    private_log(env.get("GATEWAY_ACCESS_LOG", ""))
+
+
+def private_log(path: str) -> None:
+    """nginx creates its log files 0644; one made here first, 0600, keeps that mode."""
+    if path and not path.startswith(("/dev/", "syslog:", "off")):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+        os.chmod(path, 0o600)
 
 
 if __name__ == "__main__":

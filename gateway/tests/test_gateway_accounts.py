@@ -147,4 +147,4 @@ def test_with_accounts_down_api_keys_get_503_and_jwts_keep_working(gateway, serv
     assert by_key.status_code == 503, by_key.text
     assert by_key.json() == {"success": False, "message": "Service currently not available."}
     assert by_jwt == dict.fromkeys(FAVORITES, 200)
-    assert requests.post(f"{url}/auth/login", json=credentials, timeout=10).status_code == 502
+    assert requests.post(f"{url}/auth/login", json=credentials, timeout=10).status_code == 503

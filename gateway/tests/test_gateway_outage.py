@@ -1,4 +1,7 @@
-"""A stopped service: JSON 502 on its own paths, while the other services keep answering."""
+"""A stopped service: JSON 503 with Retry-After on its own paths, while the other services keep
+answering; reads the cache has seen keep being served from it, marked STALE."""
+
+import time
 
 import pytest
 import requests
@@ -14,10 +17,11 @@ def gateway_without_book(start_gateway, services, upstreams):
 
 
 @pytest.mark.parametrize("path", ["/v2/book", "/v2/chapter", "/v2/book/5cf5805fb53e011a64671582/chapter"])
-def test_paths_of_a_stopped_service_answer_502_json(gateway_without_book, path):
+def test_paths_of_a_stopped_service_answer_503_json_with_retry_after(gateway_without_book, path):
     response = requests.get(f"{gateway_without_book.url}{path}", timeout=10)
 
-    assert response.status_code == 502, response.text
+    assert response.status_code == 503, response.text
+    assert response.headers["Retry-After"] == "5"
     assert response.headers["Content-Type"] == "application/json; charset=utf-8"
     assert response.json() == UNAVAILABLE
     assert response.headers["Access-Control-Allow-Origin"] == "*"
@@ -44,3 +48,23 @@ def test_a_slow_service_answers_504_json(start_gateway, upstreams):
 
     assert response.status_code == 504, response.text
     assert response.json() == {"success": False, "message": "Service did not answer in time."}
+
+
+def test_cached_reads_are_served_stale_while_their_service_is_down(start_gateway, start_service, upstreams):
+    book = start_service("book")
+    gateway = start_gateway({**upstreams, "book": f"127.0.0.1:{book.port}"}, GATEWAY_CACHE_TTL="1s")
+    url = f"{gateway.url}/v2/book?limit=2"
+    fresh = requests.get(url, timeout=10)
+    assert fresh.headers["X-Cache-Status"] == "MISS"
+    time.sleep(2.5)  # past the TTL (nginx counts whole seconds): expired, kept for use_stale
+
+    book.stop()
+    served = [requests.get(url, timeout=10) for _ in range(3)]
+    uncached = requests.get(f"{gateway.url}/v2/book?limit=3", timeout=10)
+
+    assert [r.status_code for r in served] == [200, 200, 200]
+    assert [r.headers["X-Cache-Status"] for r in served[1:]] == ["STALE", "STALE"]
+    assert served[-1].json() == fresh.json()
+    assert uncached.status_code == 503
+    assert uncached.headers["Retry-After"] == "5"
+    assert uncached.json() == UNAVAILABLE

@@ -4,6 +4,8 @@ X-Forwarded-For trusted only from GATEWAY_TRUSTED_PROXIES."""
 import pytest
 import requests
 
+from tests.stack import REPO
+
 TOO_MANY = {"success": False, "message": "Too many requests, please try again later."}
 
 
@@ -69,3 +71,27 @@ def test_no_proxy_is_trusted_by_default(start_gateway, book_upstream):
     spoofed = [statuses(gateway, 1, **{"X-Forwarded-For": f"198.51.100.{n}"})[0] for n in range(1, 4)]
 
     assert spoofed == [200, 200, 429]
+
+
+def test_the_example_settings_trust_no_forwarded_header(start_gateway, book_upstream):
+    # What compose and Kubernetes run: the operator names its proxies, none are guessed.
+    example = dict(
+        line.split("=", 1)
+        for line in (REPO / "gateway" / "gateway.env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    assert example["GATEWAY_TRUSTED_PROXIES"] == ""
+
+
+def test_api_key_creation_is_limited_per_client_and_listing_is_not(start_gateway, book_upstream):
+    gateway = start_gateway(book_upstream, GATEWAY_KEYS_RATE="1r/m", GATEWAY_KEYS_BURST="2")
+    url = f"{gateway.url}/auth/keys"
+
+    # accounts is down here: whatever passes the limit gets its 503, the rest a 429.
+    created = [requests.post(url, json={"name": "x"}, timeout=10) for _ in range(4)]
+    listed = requests.get(url, timeout=10)
+
+    assert [r.status_code for r in created] == [503, 503, 503, 429]
+    assert created[-1].json() == TOO_MANY
+    assert created[-1].headers["Retry-After"] == "60"
+    assert listed.status_code == 503

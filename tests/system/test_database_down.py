@@ -27,6 +27,7 @@ def test_paths_needing_the_database_answer_503(orphan, path):
 
     assert response.status_code == 503, response.text
     assert response.json() == UNAVAILABLE
+    assert response.headers["Retry-After"] == "5"
 
 
 def test_healthz_stays_up_without_the_database(orphan):

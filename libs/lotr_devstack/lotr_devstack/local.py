@@ -295,7 +295,7 @@ class LocalStack:
             from .processes import first_error
 
             raise StackError(f"gateway: nginx -t failed: {first_error(checked.stderr)}")
-        gateway.spawn([*gateway.nginx, "-g", "daemon off;"])
+        gateway.spawn_nginx()
         self.record("gateway", gateway.pgid)
         return gateway
 

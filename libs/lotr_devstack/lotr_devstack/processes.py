@@ -127,8 +127,9 @@ class Process:
     def __str__(self):
         return self.name
 
-    def spawn(self, argv: list[str], *, cwd=None, env=None, log: Path | None = None) -> subprocess.Popen:
-        """Start `argv` as the leader of a new session; its output goes to `log` (0600) or nowhere."""
+    def spawn(self, argv: list[str], *, cwd=None, env=None, log: Path | None = None, stderr=None) -> subprocess.Popen:
+        """Start `argv` as the leader of a new session; its output goes to `log` (0600) or nowhere,
+        its standard error there too unless `stderr` names another place."""
         output = open(private_file(log), "ab") if log else subprocess.DEVNULL  # noqa: SIM115  closed below
         try:
             self.process = subprocess.Popen(
@@ -137,7 +138,7 @@ class Process:
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=output,
-                stderr=subprocess.STDOUT,
+                stderr=subprocess.STDOUT if stderr is None else stderr,
                 start_new_session=True,
             )
         except OSError as error:
@@ -311,7 +312,9 @@ class GatewayProcess(Process):
 
     @property
     def nginx(self) -> list[str]:
-        return [nginx_binary(), "-p", str(self.prefix), "-c", "nginx.conf", "-e", str(self.error_log)]
+        # nginx writes its error log to stderr (gateway/nginx.conf); spawn_nginx() pipes it through
+        # the redacting filter into error_log, since nginx quotes request lines, tokens and all.
+        return [nginx_binary(), "-p", str(self.prefix), "-c", "nginx.conf", "-e", "stderr"]
 
     def render(self) -> "GatewayProcess":
         script = f'. "{REPO}/gateway/defaults.envsh" && exec "{BIN}/python" "{REPO}/gateway/render.py" "$0"'
@@ -334,9 +337,24 @@ class GatewayProcess(Process):
         checked = self.check()
         if checked.returncode != 0:
             raise StartError(f"nginx -t failed: {first_error(checked.stderr)}")
-        self.spawn([*self.nginx, "-g", "daemon off;"])
+        self.spawn_nginx()
         self.wait_healthy(f"{self.url}/healthz", timeout)
         return self
+
+    def spawn_nginx(self) -> subprocess.Popen:
+        """nginx in the foreground, its error lines through gateway/redact_errors.py into
+        error_log (0600). The filter ignores signals and ends at nginx's last line, so stopping
+        nginx's group loses none."""
+        redactor = subprocess.Popen(
+            [str(BIN / "python"), str(REPO / "gateway" / "redact_errors.py"), str(self.error_log)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            return self.spawn([*self.nginx, "-g", "daemon off;"], stderr=redactor.stdin)
+        finally:
+            redactor.stdin.close()  # nginx holds the only writing end
 
     def log_hint(self) -> str:
         return f" (see {self.error_log})"

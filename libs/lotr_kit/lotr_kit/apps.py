@@ -9,6 +9,7 @@ class LotrKitConfig(AppConfig):
     label = "lotr_kit"
 
     def ready(self):
+        from . import checks  # noqa: F401  registers them
         from .regex import install_sqlite_regexp
 
         connection_created.connect(install_sqlite_regexp, dispatch_uid="lotr_kit.regex")

@@ -2,18 +2,25 @@
 
 A token comes as `Authorization: Bearer <token>` (the scheme in any case, exactly one
 space) or as `?access_token=<token>`, never both. A JWT (three dot-separated parts) is
-verified locally with the accounts service's public keys (JWKS, fetched once and kept;
-fetched again for an unknown key id). Anything else is an API key, checked with the
-accounts service over HTTP and remembered for LOTR_API_KEY_CACHE_SECONDS, which is how
-long a revoked key may still work. A token that is sent but not valid is a 401 everywhere;
-no token means an anonymous caller.
+verified locally with the accounts service's public keys: those of LOTR_JWKS_FILE (a JWKS
+document: the last one fetched, or one provided by configuration), refreshed from the
+accounts service's JWKS URL, so a worker started while accounts is down still verifies.
+Anything else is an API key, checked with the accounts service over HTTP and remembered
+for LOTR_API_KEY_CACHE_SECONDS, which is how long a revoked key may still work. A token
+that is sent but not valid is a 401 everywhere; no token means an anonymous caller.
 """
 
 import hashlib
+import json
+import logging
+import os
 import re
+import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 
 import jwt
 from django.conf import settings
@@ -28,6 +35,8 @@ from .client import ServiceClient, ServiceUnavailable
 # The only shape the accounts service issues (`lotr_` + 32 random bytes, URL-safe base64):
 # anything else is refused here, without asking accounts.
 API_KEY_SHAPE = re.compile(r"lotr_[A-Za-z0-9_-]{43}")
+
+logger = logging.getLogger("lotr_kit.auth")
 
 JWT_ALGORITHMS = ["RS256"]
 JWT_AUDIENCE = "lotr-api"
@@ -105,8 +114,6 @@ def verified_jwt(token: str) -> tuple[TokenUser, float]:
             issuer=JWT_ISSUER,
             options={"require": ["exp", "iat", "sub", "typ"]},
         )
-    except jwt.PyJWKClientConnectionError:
-        raise AccountsUnavailable from None
     except jwt.PyJWTError:
         raise exceptions.AuthenticationFailed("Invalid or expired token.") from None
     if claims.get("typ") != "access":
@@ -115,24 +122,100 @@ def verified_jwt(token: str) -> tuple[TokenUser, float]:
 
 
 def verification_key(token: str):
-    """The public key for the token's key id: LOTR_AUTH_KEY_RESOLVER, else the accounts JWKS."""
+    """The public key for the token's key id: LOTR_AUTH_KEY_RESOLVER, else the accounts keys."""
     resolver = getattr(settings, "LOTR_AUTH_KEY_RESOLVER", None)
     if resolver:
         return import_string(resolver)(token)
-    return jwks_client().get_signing_key_from_jwt(token).key
+    kid = jwt.get_unverified_header(token).get("kid")
+    if not isinstance(kid, str):
+        raise jwt.InvalidTokenError("no key id")
+    return public_keys().key(kid)
+
+
+class PublicKeys:
+    """The accounts service's public keys by key id.
+
+    Read at start from `path` when it exists: the JWKS last fetched by any worker, or one
+    provided by configuration (a mounted ConfigMap, `manage.py export_jwks` of accounts).
+    The JWKS URL is the refresh path only: asked for an unknown key id (a rotation) and once
+    the keys are older than `lifespan`, at most every `cooldown` seconds after a failure; each
+    answer replaces the keys and is written back to `path` when it is writable. While
+    accounts is down, the keys held keep verifying; only an unknown key id is a 503.
+    """
+
+    def __init__(self, fetch, path: str, *, lifespan: float = 300, cooldown: float = 10):
+        self.fetch, self.path, self.lifespan, self.cooldown = fetch, Path(path) if path else None, lifespan, cooldown
+        self.lock = threading.Lock()
+        self.keys: dict[str, object] = {}
+        self.fetched_at = self.failed_at = float("-inf")
+        if self.path is not None and self.path.is_file():
+            try:
+                self.keys = self._parse(json.loads(self.path.read_text()))
+            except (ValueError, jwt.PyJWTError) as error:
+                logger.warning("LOTR_JWKS_FILE %s is not a usable JWKS (%s); fetching instead", self.path, error)
+
+    @staticmethod
+    def _parse(document: dict) -> dict:
+        return {k.key_id: k.key for k in jwt.PyJWKSet.from_dict(document).keys if k.key_id}
+
+    def key(self, kid: str):
+        known = self.keys.get(kid)
+        stale = time.monotonic() - self.fetched_at > self.lifespan
+        if known is not None and not stale:
+            return known
+        # A known key never waits on a refresh another thread is making.
+        if self.lock.acquire(blocking=known is None):
+            try:
+                self._refresh()
+            finally:
+                self.lock.release()
+        found = self.keys.get(kid) or known
+        if found is not None:
+            return found
+        if self.failed_at > self.fetched_at:
+            raise AccountsUnavailable
+        raise jwt.InvalidKeyError("unknown key id")
+
+    def _refresh(self) -> None:
+        now = time.monotonic()
+        if now - self.failed_at < self.cooldown or now - self.fetched_at < 1:
+            return
+        try:
+            document = self.fetch()
+            keys = self._parse(document)
+        except (ServiceUnavailable, ValueError, KeyError, jwt.PyJWTError) as error:
+            self.failed_at = now
+            logger.warning("fetching the accounts JWKS failed: %s", error)
+            return
+        self.keys, self.fetched_at = keys, now
+        if self.path is not None:
+            self._save(document)
+
+    def _save(self, document: dict) -> None:
+        temporary = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+            with os.fdopen(handle, "w") as out:
+                json.dump(document, out)
+            os.chmod(temporary, 0o644)  # public keys
+            os.replace(temporary, self.path)
+        except OSError as error:  # a read-only mount: the configured keys stay as they are
+            logger.info("LOTR_JWKS_FILE %s not written: %s", self.path, error)
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)
+
+
+def _fetch_jwks() -> dict:
+    response = accounts_service().get("/auth/.well-known/jwks.json")
+    if response.status_code != 200:
+        raise ServiceUnavailable(f"JWKS answered {response.status_code}")
+    return response.json()
 
 
 @cache
-def jwks_client() -> jwt.PyJWKClient:
-    # cache_keys keeps every key once seen, so JWTs keep verifying while accounts is down;
-    # an unknown key id (after a rotation) triggers one fetch, at most every cooldown.
-    return jwt.PyJWKClient(
-        f"{settings.ACCOUNTS_SERVICE_URL.rstrip('/')}/auth/.well-known/jwks.json",
-        cache_keys=True,
-        lifespan=300,
-        timeout=settings.SERVICE_CONNECT_TIMEOUT + settings.SERVICE_READ_TIMEOUT,
-        cooldown_duration=10,
-    )
+def public_keys() -> PublicKeys:
+    return PublicKeys(_fetch_jwks, getattr(settings, "LOTR_JWKS_FILE", ""))
 
 
 def api_key_user(key: str) -> TokenUser:

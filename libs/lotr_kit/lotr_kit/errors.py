@@ -23,6 +23,9 @@ SERVER_ERROR = "Something went wrong."
 UNAVAILABLE = "Service currently not available."
 UNAUTHORIZED = "Unauthorized."
 TOO_LARGE = "Request body too large."
+# Seconds a client is told to wait (Retry-After) when a 503 says a dependency is down or busy:
+# the same vocabulary as the gateway's own 503 (GATEWAY_UNAVAILABLE_RETRY_AFTER).
+RETRY_AFTER_SECONDS = "5"
 
 
 def error_body(message: str, **extra) -> dict:
@@ -31,12 +34,20 @@ def error_body(message: str, **extra) -> dict:
 
 def error_response(status: int, message: str, **extra) -> JsonResponse:
     # Compact, raw UTF-8: the same bytes the API's renderer writes.
-    return JsonResponse(
+    response = JsonResponse(
         error_body(message, **extra),
         status=status,
         content_type="application/json; charset=utf-8",
         json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
     )
+    if status == 503:
+        response["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
+
+
+def unavailable() -> Response:
+    """The 503 every service answers when its database or another service does not."""
+    return Response(error_body(UNAVAILABLE), status=503, headers={"Retry-After": RETRY_AFTER_SECONDS})
 
 
 def query_error_body(error: QueryError) -> dict:
@@ -65,6 +76,8 @@ def exception_handler(exc, context):
         headers = {}
         if getattr(exc, "wait", None):
             headers["Retry-After"] = str(exc.wait)
+        elif exc.status_code == 503:
+            headers["Retry-After"] = RETRY_AFTER_SECONDS
         if isinstance(exc, exceptions.MethodNotAllowed):
             allowed = context["view"].allowed_methods
             headers["Allow"] = ", ".join(allowed)
@@ -77,7 +90,7 @@ def exception_handler(exc, context):
         return Response(body, status=exc.status_code, headers=headers)
     if isinstance(exc, OperationalError | InterfaceError):
         logger.error("database unavailable: %s", exc)
-        return Response(error_body(UNAVAILABLE), status=503)
+        return unavailable()
     return None  # unexpected: JsonErrorMiddleware logs it and answers 500
 
 

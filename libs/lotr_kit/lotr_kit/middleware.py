@@ -58,20 +58,22 @@ class RequestIdLogFilter(logging.Filter):
 
 
 class JsonLogFormatter(logging.Formatter):
-    """One JSON object per line, with the request id, for log shippers."""
+    """One JSON object per line, with the request id, for log shippers; no credential in it."""
 
     def format(self, record):
         import orjson
+
+        from .redact import redact_text
 
         entry = {
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
             "level": record.levelname,
             "logger": record.name,
             "request_id": getattr(record, "request_id", "-"),
-            "message": record.getMessage(),
+            "message": redact_text(record.getMessage()),
         }
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            entry["exception"] = redact_text(self.formatException(record.exc_info))
         return orjson.dumps(entry).decode()
 
 

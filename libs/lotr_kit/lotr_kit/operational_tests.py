@@ -215,3 +215,35 @@ def test_prepared_statements_can_be_turned_off_for_a_transaction_pooler(monkeypa
     assert database_from_env(tmp_path / "unused.sqlite3")["OPTIONS"]["prepare_threshold"] == 5
     monkeypatch.setenv("DB_PREPARED_STATEMENTS", "false")
     assert "prepare_threshold" not in database_from_env(tmp_path / "unused.sqlite3")["OPTIONS"]
+
+
+def test_django_logs_and_error_reports_hold_no_token(rf):
+    import logging
+    import sys
+
+    from django.views.debug import get_exception_reporter_class
+
+    from lotr_kit.middleware import JsonLogFormatter
+
+    key = "lotr_" + "K" * 43
+    # Built, not written whole: the report quotes this function's source lines.
+    jwt = ".".join(["eyJhbGciOiJSUzI1NiJ9", "eyJzdWIiOiJmcm9kbyJ9", "c2lnbmF0" + "dXJlc2ln"])
+    request = rf.get(f"/v2/book?access_token={key}&limit=2", HTTP_AUTHORIZATION=f"Bearer {jwt}")
+    try:
+        token = key  # noqa: F841  a local variable named like a secret, shown in the report's frames
+        raise ValueError(f"failed for /v2/book?access_token={key}")
+    except ValueError:
+        exc_info = sys.exc_info()
+    record = logging.LogRecord("x", logging.ERROR, __file__, 1, "GET %s", (request.get_full_path(),), exc_info)
+    reporter = get_exception_reporter_class(request)(request, *exc_info)
+
+    outputs = {
+        "log": JsonLogFormatter().format(record),
+        "html report": reporter.get_traceback_html(),
+        "text report": reporter.get_traceback_text(),
+    }
+
+    for name, text in outputs.items():
+        assert key not in text, name
+        assert jwt.split(".")[2] not in text, name
+    assert "[REDACTED]" in outputs["log"]

@@ -110,12 +110,12 @@ def accounts_service(tmp_path_factory):
     process.start()
     previous = settings.ACCOUNTS_SERVICE_URL
     settings.ACCOUNTS_SERVICE_URL = process.url
-    auth.jwks_client.cache_clear()
+    auth.public_keys.cache_clear()
     auth.accounts_service.cache_clear()
     yield process
     process.stop()
     settings.ACCOUNTS_SERVICE_URL = previous
-    auth.jwks_client.cache_clear()
+    auth.public_keys.cache_clear()
     auth.accounts_service.cache_clear()
 
 

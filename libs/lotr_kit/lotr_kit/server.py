@@ -23,8 +23,10 @@ import argparse
 import json
 import logging
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -33,13 +35,15 @@ from granian import Granian
 from granian.constants import Interfaces
 
 from .env import env_float, env_int, env_str
+from .redact import redact_query
 
 # granian hands the access formatter its fields; naming a header adds it as "_h0".
 ACCESS_FORMAT = "%(header{x-request-id})s"
 
 
 class JsonAccessFormatter(logging.Formatter):
-    """One JSON object per request from granian's access record, escaped whatever the path holds."""
+    """One JSON object per request from granian's access record, escaped whatever the path
+    holds, with the access_token parameter's value redacted."""
 
     def format(self, record):
         fields = record.args if isinstance(record.args, dict) else {}
@@ -49,7 +53,7 @@ class JsonAccessFormatter(logging.Formatter):
             "client": fields.get("addr"),
             "method": fields.get("method"),
             "path": fields.get("path"),
-            "query": fields.get("query_string", ""),
+            "query": redact_query(fields.get("query_string", "")),
             "status": fields.get("status"),
             "duration_ms": round(fields.get("dt_ms", 0.0), 3),
         }
@@ -104,7 +108,8 @@ def application():
 
 def log_config(access_log: str | None) -> dict:
     stream = {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}
-    target = stream if access_log in (None, "-") else {"class": "logging.FileHandler", "filename": access_log}
+    private_file = {"class": "lotr_kit.redact.PrivateFileHandler", "filename": access_log}  # 0600
+    target = stream if access_log in (None, "-") else private_file
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -120,6 +125,15 @@ def log_config(access_log: str | None) -> dict:
     }
 
 
+def liveness_folder() -> Path:
+    """A folder holding /healthz's answer, which granian serves from Rust as a static file:
+    it answers while every application thread waits (on a stalled database, say), so a
+    liveness probe never kills a process that is only waiting."""
+    folder = Path(tempfile.mkdtemp(prefix="lotr-healthz-"))
+    (folder / "healthz.json").write_text('{"status":"ok"}')
+    return folder
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bind", default=env_str("SERVER_BIND", "0.0.0.0:8000"))
@@ -130,11 +144,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pid-file", type=Path)
     args = parser.parse_args(argv)
     host, _, port = args.bind.rpartition(":")
+    live = liveness_folder()
+    try:
+        serve(args, host, int(port), live)
+    finally:
+        shutil.rmtree(live, ignore_errors=True)
+
+
+def serve(args, host: str, port: int, live: Path) -> None:
     Granian(
         "lotr_kit.server:application",
         factory=True,
         address=host.strip("[]") or "0.0.0.0",
-        port=int(port),
+        port=port,
         interface=Interfaces.WSGI,
         workers=args.workers,
         blocking_threads=args.threads,
@@ -148,6 +170,10 @@ def main(argv: list[str] | None = None) -> None:
         log_access=args.access_log is not None,
         log_access_format=ACCESS_FORMAT,
         pid_file=args.pid_file,
+        static_path_route=["/healthz"],
+        static_path_mount=[live],
+        static_path_dir_to_file="healthz.json",
+        static_path_expires=0,
     ).serve()
 
 

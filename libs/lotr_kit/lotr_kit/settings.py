@@ -26,6 +26,34 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 
+# DJANGO_ENV=production (the containers' config.env): the settings `manage.py check --deploy
+# --fail-level WARNING` asks for (`make check-deploy`, run in CI). docs/security.md.
+DJANGO_ENV = env_str("DJANGO_ENV", "development")
+if DJANGO_ENV not in ("development", "production"):
+    raise ImproperlyConfigured(f"DJANGO_ENV={DJANGO_ENV!r}: use development or production.")
+if DJANGO_ENV == "production":
+    if DEBUG:
+        raise ImproperlyConfigured("DJANGO_DEBUG=true with DJANGO_ENV=production: debug pages would show settings.")
+    # Admin's session and CSRF cookies go over HTTPS only.
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # TLS ends in front of the services: the gateway always sets X-Forwarded-Proto itself
+    # (gateway/snippets/proxy.conf), overwriting what a client sent, so the header is trusted.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SILENCED_SYSTEM_CHECKS = [
+        # SECURE_HSTS_SECONDS: HSTS is decided in one place, the gateway, which sends it on
+        # every response (gateway/snippets/headers.conf); the services are never reached directly.
+        "security.W004",
+        # SECURE_SSL_REDIRECT: the services speak plain HTTP inside the network (the gateway,
+        # the probes); redirecting to HTTPS is the TLS terminator's job in front of the gateway.
+        "security.W008",
+        # XFrameOptionsMiddleware and CsrfViewMiddleware do run, for /admin/ only, as the
+        # subclasses in lotr_kit/admin_middleware.py, which this check does not recognise;
+        # lotr_kit.checks errors out if they are missing. The API takes tokens, not cookies.
+        "security.W002",
+        "security.W003",
+    ]
+
 # The largest `limit` a client may ask for; larger values are capped (spec decisions table).
 LOTR_MAX_LIMIT = env_int("LOTR_MAX_LIMIT", 10000, minimum=1)
 # Reads of /v2 data need a valid token when on (the book routes stay open, as in the original).
@@ -128,7 +156,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+# Error reports (debug pages, mail to ADMINS) without the caller's token (lotr_kit/error_reports.py).
+DEFAULT_EXCEPTION_REPORTER = "lotr_kit.error_reports.RedactingExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "lotr_kit.error_reports.RedactingExceptionReporterFilter"
 
+
+# The longest /readyz waits for the database (seconds): below the readiness probe's timeout.
+DB_READY_TIMEOUT = env_float("DB_READY_TIMEOUT", 2.0)
+# Models that must hold rows before /readyz says ready ("app.Model"; the data services set it).
+LOTR_READY_MODELS: list[str] = []
 
 # A connection used this recently skips the health check (lotr_kit/db/postgresql/base.py).
 DB_HEALTH_CHECK_IDLE_SECONDS = env_float("DB_HEALTH_CHECK_IDLE_SECONDS", 1.0)
@@ -152,8 +188,23 @@ def database_from_env(default_sqlite_path) -> dict:
         options.setdefault("server_side_binding", True)
         if env_bool("DB_PREPARED_STATEMENTS", True):
             options.setdefault("prepare_threshold", 5)
-        options.setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5, minimum=1))
-        options.setdefault("options", f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 5000, minimum=0)}")
+        # Client-side limits, so a database that stops answering costs a request a few seconds
+        # and a 503, never a worker thread for good (docs/resilience.md):
+        # connecting (libpq counts whole seconds, 2 at least), a dead peer on an idle connection
+        # (TCP keepalives: found within idle + interval x count seconds), data the peer does not
+        # acknowledge (tcp_user_timeout), and a server that acknowledges but never answers (the
+        # backend's deadline on every wait, lotr_kit/db/postgresql/base.py).
+        statement_timeout_ms = env_int("DB_STATEMENT_TIMEOUT_MS", 5000, minimum=0)
+        options.setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 2, minimum=1))
+        options.setdefault("options", f"-c statement_timeout={statement_timeout_ms}")
+        options.setdefault("keepalives", 1)
+        options.setdefault("keepalives_idle", env_int("DB_KEEPALIVES_IDLE", 10, minimum=1))
+        options.setdefault("keepalives_interval", env_int("DB_KEEPALIVES_INTERVAL", 2, minimum=1))
+        options.setdefault("keepalives_count", env_int("DB_KEEPALIVES_COUNT", 3, minimum=1))
+        options.setdefault("tcp_user_timeout", env_int("DB_TCP_USER_TIMEOUT_MS", 5000, minimum=0))
+        # The server's own limit plus a second for the answer to arrive; 0 turns it off.
+        default_client_ms = statement_timeout_ms + 1000 if statement_timeout_ms else 0
+        options.setdefault("client_timeout_ms", env_int("DB_CLIENT_TIMEOUT_MS", default_client_ms, minimum=0))
     return config
 
 

@@ -187,7 +187,11 @@ class FavoriteItemApi(APIView):
 
     def put(self, request, id):
         item_id = self._item_or_404(id)
-        self.favorite_model.objects.get_or_create(user_id=request.user.id, **{f"{self.item_field}_id": item_id})
+        # One INSERT ... ON CONFLICT DO NOTHING: a concurrent PUT of the same favorite is no
+        # error, and no read-then-write window is left for a concurrent DELETE to fall into
+        # (get_or_create's retry read finds nothing there, a 500).
+        favorite = self.favorite_model(user_id=request.user.id, **{f"{self.item_field}_id": item_id})
+        self.favorite_model.objects.bulk_create([favorite], ignore_conflicts=True)
         return Response(status=204)
 
     def delete(self, request, id):

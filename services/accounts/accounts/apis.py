@@ -1,5 +1,6 @@
 from django.contrib.auth import authenticate
 from django.http import Http404
+from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -22,6 +23,14 @@ from .services import (
     user_register,
 )
 from .tokens import jwks
+
+
+def tokens_response(body: dict, code: int = status.HTTP_200_OK) -> Response:
+    """An answer holding tokens or a key: no cache, shared or the browser's, may keep it."""
+    response = Response(body, status=code)
+    patch_cache_control(response, no_store=True)
+    return response
+
 
 SUCCESS = inline_serializer("Success", {"success": serializers.BooleanField()})
 TOKENS = inline_serializer("Tokens", {"access": serializers.CharField(), "refresh": serializers.CharField()})
@@ -102,7 +111,7 @@ class LoginApi(AnonymousApi):
         if user is None:
             # One answer whether or not the email exists.
             raise AccountError("Incorrect email or password.", status=401)
-        return Response(user_login(user=user))
+        return tokens_response(user_login(user=user))
 
 
 class RefreshInput(serializers.Serializer):
@@ -113,7 +122,7 @@ class RefreshApi(AnonymousApi):
     @extend_schema(tags=["auth"], request=RefreshInput, responses={200: TOKENS, 400: ERROR, 401: ERROR})
     def post(self, request):
         """New access and refresh tokens; the refresh token sent is used up."""
-        return Response(refresh_rotate(token=self.validated(RefreshInput)["refresh"]))
+        return tokens_response(refresh_rotate(token=self.validated(RefreshInput)["refresh"]))
 
 
 class LogoutApi(AnonymousApi):
@@ -204,7 +213,7 @@ class KeyListApi(SignedInApi):
     def post(self, request):
         """Create an API key. The key is in this answer only: it is stored hashed."""
         key, plaintext = api_key_create(user=self.user(), name=self.validated(KeyInput)["name"])
-        return Response({"key": plaintext, "api_key": key_document(key)}, status=status.HTTP_201_CREATED)
+        return tokens_response({"key": plaintext, "api_key": key_document(key)}, status.HTTP_201_CREATED)
 
 
 class KeyDetailApi(SignedInApi):

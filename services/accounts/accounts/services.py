@@ -46,8 +46,22 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+@transaction.atomic
 def api_key_create(*, user: User, name: str, from_login: bool = False) -> tuple[ApiKey, str]:
-    """A new key; the plaintext is returned once and never stored."""
+    """A new key; the plaintext is returned once and never stored. A user holds at most
+    ACCOUNTS_MAX_API_KEYS live keys besides the one of their last login."""
+    from django.conf import settings
+
+    if not from_login:
+        # The user's row is locked, so concurrent creations count one after the other.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        live = ApiKey.objects.filter(user=user, from_login=False, revoked_at__isnull=True).count()
+        if live >= settings.ACCOUNTS_MAX_API_KEYS:
+            raise AccountError(
+                f"This account already has {live} API keys, the most allowed: revoke one "
+                "(DELETE /auth/keys/{id}) before creating another.",
+                status=400,
+            )
     plaintext = API_KEY_PREFIX + secrets.token_urlsafe(32)
     key = ApiKey.objects.create(
         user=user, name=name, prefix=plaintext[:12], key_hash=_hash(plaintext), from_login=from_login

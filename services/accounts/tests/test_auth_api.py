@@ -287,6 +287,37 @@ def test_api_keys_are_shown_once_stored_hashed_listed_and_revoked(client, login)
     assert after.status_code == 401
 
 
+def test_live_api_keys_are_capped_per_account(client, login, settings):
+    settings.ACCOUNTS_MAX_API_KEYS = 3
+    auth = bearer(login()["access"])
+    created = [post(client, "/auth/keys", {"name": f"app {n}"}, **auth) for n in range(3)]
+
+    refused = post(client, "/auth/keys", {"name": "one too many"}, **auth)
+    client.delete(f"/auth/keys/{created[0].json()['api_key']['id']}", headers=auth)
+    after_revoking_one = post(client, "/auth/keys", {"name": "in its place"}, **auth)
+
+    assert [r.status_code for r in created] == [201, 201, 201]
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "success": False,
+        "message": "This account already has 3 API keys, the most allowed: revoke one "
+        "(DELETE /auth/keys/{id}) before creating another.",
+    }
+    assert after_revoking_one.status_code == 201
+    assert login()["access_token"]  # a login's own key is not counted
+
+
+def test_answers_holding_tokens_are_never_stored_by_a_cache(client, login):
+    tokens = login()
+    logged_in = post(client, "/auth/login", {"email": "frodo@shire.me", "password": PASSWORD})
+    refreshed = post(client, "/auth/refresh", {"refresh": tokens["refresh"]})
+    created = post(client, "/auth/keys", {"name": "app"}, **bearer(tokens["access"]))
+
+    for response in (logged_in, refreshed, created):
+        assert response.status_code in (200, 201), response.content
+        assert "no-store" in response["Cache-Control"], response.headers
+
+
 def test_a_user_cannot_revoke_another_users_key(client, login):
     frodo = login("frodo@shire.me")
     sam = login("sam@shire.me")

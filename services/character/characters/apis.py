@@ -2,10 +2,9 @@ from functools import cache
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from rest_framework.response import Response
 
 from lotr_kit.client import ServiceClient, ServiceUnavailable
-from lotr_kit.errors import UNAVAILABLE, error_body
+from lotr_kit.errors import unavailable
 from lotr_kit.views import (
     FavoriteItemApi,
     FavoriteListApi,
@@ -57,9 +56,9 @@ class CharacterQuoteListApi(ResourceApi):
                 query_string=request.META.get("QUERY_STRING", ""),
             )
         except ServiceUnavailable:
-            return Response(error_body(UNAVAILABLE), status=503)
+            return unavailable()
         if upstream.status_code >= 500:
-            return Response(error_body(UNAVAILABLE), status=503)
+            return unavailable()
         # The movie service's answer (its envelope or its 400) goes out byte for byte.
         return HttpResponse(
             upstream.content,

@@ -32,6 +32,9 @@ JWT_PRIVATE_KEY_FILE = env_str("JWT_PRIVATE_KEY_FILE") or str(BASE_DIR / "var" /
 JWT_ACCESS_TTL_SECONDS = env_int("JWT_ACCESS_TTL_SECONDS", 900, minimum=1)
 JWT_REFRESH_TTL_SECONDS = env_int("JWT_REFRESH_TTL_SECONDS", 14 * 24 * 3600, minimum=1)
 
+# Live API keys one account may hold (POST /auth/keys past it: a 400), besides its login's key.
+ACCOUNTS_MAX_API_KEYS = env_int("ACCOUNTS_MAX_API_KEYS", 25, minimum=1)
+
 # This service verifies its own tokens without asking itself over HTTP.
 LOTR_AUTH_KEY_RESOLVER = "accounts.tokens.verification_key"
 LOTR_AUTH_API_KEY_VERIFIER = "accounts.services.api_key_verify"

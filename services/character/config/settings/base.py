@@ -12,6 +12,11 @@ REPO_DIR = BASE_DIR.parents[1]
 INSTALLED_APPS = [*COMMON_APPS, "characters"]
 ROOT_URLCONF = "config.urls"
 DATABASES = {"default": database_from_env(BASE_DIR / "var" / "character.sqlite3")}
+# The accounts service's public keys as last fetched (or as configured): JWTs verify with
+# them while accounts is down, in workers started since too (lotr_kit/auth.py PublicKeys).
+LOTR_JWKS_FILE = env_str("LOTR_JWKS_FILE") or str(BASE_DIR / "var" / "jwks.json")
+# /readyz answers 503 until the data is imported (manage.py import_data).
+LOTR_READY_MODELS = ["characters.Character"]
 # Where collectstatic puts files for images; unset locally, where WhiteNoise finds them in the apps.
 STATIC_ROOT = env_str("DJANGO_STATIC_ROOT") or None
 
