@@ -191,6 +191,9 @@ def main() -> int:
                 info = inspect(name)
                 service = info["Config"]["Labels"].get("com.docker.compose.service")
                 states[service] = (info["State"].get("Health") or {}).get("Status") or info["State"]["Status"]
+                if service in long_running and info.get("RestartCount", 0) >= 3:
+                    logs = run(["podman", "logs", "--tail", "3", name], check=False)
+                    raise StackError(f"{service} keeps restarting: {(logs.stdout + logs.stderr).strip()}")
             return all(states.get(s) == "healthy" for s in long_running)
 
         waited = wait_until(all_healthy, START_TIMEOUT, 2)
@@ -219,6 +222,13 @@ def main() -> int:
                 "down -v leaves no container, volume or network",
                 f"left: {left + volumes + networks}" if left or volumes or networks else "",
             )
+            # Whatever is left, so the next run starts clean.
+            for name in left:
+                subprocess.run(["podman", "rm", "-f", name], capture_output=True, check=False)
+            if volumes:
+                subprocess.run(["podman", "volume", "rm", "-f", *volumes], capture_output=True, check=False)
+            if networks:
+                subprocess.run(["podman", "network", "rm", "-f", *networks], capture_output=True, check=False)
         health.stopping.set()
         if service_proc is not None:
             os.killpg(service_proc.pid, 15)

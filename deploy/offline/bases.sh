@@ -17,12 +17,18 @@ rebuild="${LOTR_BASES_REBUILD:-0}"
 
 say() { echo "bases: $*" >&2; }
 
-if ! command -v podman >/dev/null; then
-    [ "$(id -u)" = 0 ] || { echo "bases: podman is missing and installing it needs root" >&2; exit 1; }
-    say "installing podman, runc, netavark, aardvark-dns, debootstrap, docker-compose (Debian)"
+# netavark needs iptables to set up a network ("netavark: No such file or directory" without).
+missing=()
+for pair in podman:podman runc:runc netavark:/usr/lib/podman/netavark aardvark-dns:/usr/lib/podman/aardvark-dns \
+    iptables:iptables debootstrap:debootstrap docker-compose:docker-compose; do
+    command -v "${pair#*:}" >/dev/null || missing+=("${pair%%:*}")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    [ "$(id -u)" = 0 ] || { echo "bases: missing ${missing[*]}; installing needs root" >&2; exit 1; }
+    say "installing ${missing[*]} (Debian)"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends podman runc netavark \
-        aardvark-dns fuse-overlayfs slirp4netns uidmap debootstrap docker-compose >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+        fuse-overlayfs slirp4netns uidmap >/dev/null
 fi
 conf=/etc/containers/containers.conf
 if [ "$(id -u)" = 0 ] && ! grep -qs 'lotr-offline' "$conf"; then

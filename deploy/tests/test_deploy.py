@@ -144,6 +144,23 @@ def test_hadolint_passes(dockerfile):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("dockerfile", [*sorted(REPO.glob("services/*/Dockerfile")), REPO / "gateway" / "Dockerfile"])
+def test_base_images_are_pinned_build_arguments(dockerfile):
+    """Every FROM names a build argument (or a stage) whose default is a pinned public image."""
+    text = dockerfile.read_text()
+    defaults = dict(re.findall(r"^ARG (\w+_IMAGE)=(\S+)$", text, re.MULTILINE))
+    stages = set(re.findall(r"^FROM \S+ AS (\w+)$", text, re.MULTILINE))
+    froms = re.findall(r"^FROM (\S+)", text, re.MULTILINE)
+
+    assert froms
+    for base in froms:
+        name = base.removeprefix("${").removesuffix("}")
+        assert base.startswith("${") and name in defaults, f"{dockerfile}: FROM {base} is no build argument"
+        image = defaults[name]
+        assert re.search(r":\d[\w.-]*$", image) and not image.endswith(":latest"), f"{name}={image} is not pinned"
+    assert not stages & set(defaults)
+
+
 def test_compose_file_follows_the_compose_specification():
     result = run(tool("check-jsonschema"), "--builtin-schema", "vendor.compose-spec", str(REPO / "docker-compose.yml"))
 
@@ -337,9 +354,10 @@ def test_gateway_upstreams_are_services_everywhere_with_matching_ports(objects, 
         for key, value in env_file(REPO / "gateway" / "gateway.env.example").items()
         if key.endswith("_UPSTREAM")
     }
-    template = (REPO / "gateway" / "templates" / "lotr.conf.template").read_text()
+    # The template's upstreams are built in defaults.envsh (blocks, or targets for the resolver).
+    defaults = (REPO / "gateway" / "defaults.envsh").read_text()
 
-    assert set(re.findall(r"\$\{(GATEWAY_[A-Z]+_UPSTREAM)\}", template)) == set(upstreams)
+    assert set(re.findall(r"\$(GATEWAY_[A-Z]+_UPSTREAM)\b", defaults)) == set(upstreams)
     for overlay, docs in objects.items():
         services = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Service"}
         deployments = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Deployment"}
