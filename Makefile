@@ -22,7 +22,7 @@ KUBECTL ?= $(shell command -v kubectl || echo $(DEPLOY_BIN)/kubectl)
 OVERLAYS := dev prod
 
 .PHONY: help run stop status logs venv deploy-venv test test-services test-system lint format migrate load-data serve \
-	up down images compose-check k8s-build deploy-check bench bench-smoke clean check-python check-wrk
+	up down images compose-check manifest-check k8s-env k8s-build deploy-check bench bench-smoke clean check-python check-wrk
 
 help: ## List targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -114,10 +114,16 @@ images: ## Build the five images lotr-<part>:<VERSION> with docker or podman (PY
 compose-check: venv ## Build the images offline (podman, local base images), run docker-compose.yml end to end, check it
 	$(BIN)/python deploy/compose_check.py
 
+manifest-check: venv deploy-venv ## Every image, command, probe, port, mount and variable of the Kubernetes manifests, in the built images (after compose-check)
+	KUBECTL=$(KUBECTL) $(BIN)/python deploy/manifest_check.py
+
+k8s-env: ## Copy the settings files kustomize reads under deploy/k8s (after editing a *.env.example)
+	$(PYTHON) deploy/k8s_env.py
+
 k8s-build: deploy-venv ## Render every Kubernetes overlay into var/k8s/<overlay>.yaml
 	@mkdir -p var/k8s
 	@for o in $(OVERLAYS); do \
-	  $(KUBECTL) kustomize --load-restrictor LoadRestrictionsNone deploy/k8s/overlays/$$o > var/k8s/$$o.yaml; \
+	  $(KUBECTL) kustomize deploy/k8s/overlays/$$o > var/k8s/$$o.yaml; \
 	  echo "var/k8s/$$o.yaml: $$(grep -c '^kind:' var/k8s/$$o.yaml) objects"; \
 	done
 

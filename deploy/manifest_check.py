@@ -18,8 +18,10 @@ One line per check and a total; exit status 1 on any failure.
 
 import base64
 import json
+import os
 import re
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
@@ -35,6 +37,9 @@ K8S = REPO / "deploy" / "k8s"
 NAME = "lotr-manifest-check"
 POSTGRES_IMAGE = "localhost/lotr-offline/postgres:15-bookworm"
 SERVICES = ["accounts", "movie", "book", "character"]  # accounts first: the others ask it
+# Where an image's own code and configuration live, and how a variable's name is looked for there.
+GREP = "grep -rqs --include=*.py --include=*.template --include=*.envsh --include=*.conf"
+CODE = "/app /opt/venv/lib/python3*/site-packages/lotr_kit /etc/nginx /docker-entrypoint.d"
 
 
 def sh(*args, check=False, timeout=300) -> subprocess.CompletedProcess:
@@ -42,7 +47,12 @@ def sh(*args, check=False, timeout=300) -> subprocess.CompletedProcess:
 
 
 def render(overlay: str) -> list[dict]:
-    out = sh("kubectl", "kustomize", str(K8S / "overlays" / overlay), check=True).stdout
+    out = sh(
+        os.environ.get("KUBECTL") or shutil.which("kubectl") or "kubectl",
+        "kustomize",
+        str(K8S / "overlays" / overlay),
+        check=True,
+    ).stdout
     return [d for d in yaml.safe_load_all(out) if d]
 
 
@@ -122,11 +132,7 @@ def static_checks(table: Table, overlay: str, docs: list[dict]) -> None:
             ],
             *[f'[ -d {shlex.quote(p)} ] || echo "missing mount path {p}"' for p in mounts],
             # Every variable given is read somewhere in the image's own code.
-            *[
-                f"grep -rqs --include=*.py --include=*.template --include=*.envsh --include=*.conf -e {shlex.quote(n)} "
-                f'/app /opt/venv/lib/python3*/site-packages/lotr_kit /etc/nginx /docker-entrypoint.d || echo "unread variable {n}"'
-                for n in sorted(env)
-            ],
+            *[f'{GREP} -e {shlex.quote(n)} {CODE} || echo "unread variable {n}"' for n in sorted(env)],
         ]
         result = sh(
             "podman", "run", "--rm", "--network", "none", "--entrypoint", "sh",
@@ -216,8 +222,11 @@ def runtime_checks(table: Table, docs: list[dict]) -> None:
                 "run", "--rm", *run_args(docs, spec, init, name=f"{NAME}-{service}-{init['name']}", volumes=volumes),
                 check=False, timeout=300,
             )  # fmt: skip
-            table.row(result.returncode == 0, f"dev Deployment {service}: init container {init['name']} runs",
-                      result.stderr.strip()[-200:])
+            table.row(
+                result.returncode == 0,
+                f"dev Deployment {service}: init container {init['name']} runs",
+                result.stderr.strip()[-200:],
+            )
         container = spec["containers"][0]
         ports = {p["name"]: (free_port(), p["containerPort"]) for p in container["ports"]}
         podman("run", "-d", *run_args(docs, spec, container, name=f"{NAME}-{service}", volumes=volumes,
@@ -231,8 +240,11 @@ def runtime_checks(table: Table, docs: list[dict]) -> None:
                 if status == 200:
                     break
                 time.sleep(1)
-            table.row(status == 200, f"dev Deployment {service}: {probe} {http['path']} on {container_port} answers 200",
-                      f"status {status}")
+            table.row(
+                status == 200,
+                f"dev Deployment {service}: {probe} {http['path']} on {container_port} answers 200",
+                f"status {status}",
+            )
 
     spec = deployments["gateway"]["spec"]["template"]["spec"]
     container = spec["containers"][0]
@@ -247,8 +259,11 @@ def runtime_checks(table: Table, docs: list[dict]) -> None:
             if status == 200:
                 break
             time.sleep(1)
-        table.row(status == 200, f"dev Deployment gateway: {probe} {http['path']} on {container_port} answers 200",
-                  f"status {status}")
+        table.row(
+            status == 200,
+            f"dev Deployment gateway: {probe} {http['path']} on {container_port} answers 200",
+            f"status {status}",
+        )
     host_port, _ = ports["http"]
     table.row(get(host_port, "/v2/book") == 200, "dev Deployment gateway: /v2/book through the services answers 200")
     exporter = next(c for c in spec["containers"] if c["name"] == "metrics")

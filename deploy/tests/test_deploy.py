@@ -155,9 +155,11 @@ def test_base_images_are_pinned_build_arguments(dockerfile):
     assert froms
     for base in froms:
         name = base.removeprefix("${").removesuffix("}")
-        assert base.startswith("${") and name in defaults, f"{dockerfile}: FROM {base} is no build argument"
+        assert base.startswith("${"), f"{dockerfile}: FROM {base} is no build argument"
+        assert name in defaults, f"{dockerfile}: {name} has no default"
         image = defaults[name]
-        assert re.search(r":\d[\w.-]*$", image) and not image.endswith(":latest"), f"{name}={image} is not pinned"
+        assert re.search(r":\d[\w.-]*$", image), f"{name}={image} is not pinned"
+        assert not image.endswith(":latest"), f"{name}={image}"
     assert not stages & set(defaults)
 
 
@@ -413,7 +415,7 @@ def test_jobs_are_named_after_the_release_of_their_images(objects, overlay):
     for job in jobs:
         assert job["metadata"]["name"].endswith(suffix), job["metadata"]["name"]
         assert job["spec"]["ttlSecondsAfterFinished"] > 0
-    for workload, pod in pod_templates(objects[overlay]):
+    for _, pod in pod_templates(objects[overlay]):
         for container in containers(pod):
             if container["image"].rsplit("/", 1)[-1].startswith("lotr-") or "/lotr/" in container["image"]:
                 assert container["image"].endswith(f":{version}"), container["image"]
@@ -421,7 +423,9 @@ def test_jobs_are_named_after_the_release_of_their_images(objects, overlay):
 
 def test_production_imports_the_full_data_never_the_sample(objects):
     imports = [
-        d for d in objects["prod"] if d["kind"] == "Job" and d["metadata"]["labels"]["app.kubernetes.io/component"] == "import"
+        d
+        for d in objects["prod"]
+        if d["kind"] == "Job" and d["metadata"]["labels"]["app.kubernetes.io/component"] == "import"
     ]
     assert {j["metadata"]["labels"]["app.kubernetes.io/name"] for j in imports} == {"book", "movie", "character"}
     for job in imports:
@@ -439,7 +443,8 @@ def test_each_overlay_has_its_own_ingress(objects, overlay):
     ingresses = [d for d in objects[overlay] if d["kind"] == "Ingress"]
     base = [d for d in yaml.safe_load_all(run(kubectl(), "kustomize", str(K8S / "base")).stdout) if d]
 
-    assert len(ingresses) == 1 and ingresses[0]["spec"]["rules"][0]["host"]
+    assert len(ingresses) == 1
+    assert ingresses[0]["spec"]["rules"][0]["host"]
     assert not [d for d in base if d["kind"] == "Ingress"]
     if overlay == "prod":
         assert ingresses[0]["spec"]["tls"][0]["secretName"]

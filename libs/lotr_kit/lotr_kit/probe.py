@@ -18,7 +18,7 @@ def main(argv: list[str]) -> int:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as response:
             return 0 if response.status == 200 else 1
     except (OSError, urllib.error.URLError) as exc:
-        print(f"{path}: {exc}", file=sys.stderr)
+        sys.stderr.write(f"{path}: {exc}\n")
         return 1
 
 
