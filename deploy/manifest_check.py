@@ -237,7 +237,7 @@ def runtime_checks(table: Table, docs: list[dict]) -> None:
             table.row(
                 result.returncode == 0,
                 f"dev Deployment {service}: init container {init['name']} runs",
-                result.stderr.strip()[-200:],
+                failure(result),
             )
         container = spec["containers"][0]
         ports = {p["name"]: (free_port(), p["containerPort"]) for p in container["ports"]}
