@@ -267,7 +267,8 @@ def check_stack(checks: Checks, http: Http, compose: list[str], env: dict, compo
     )
 
     # ---- accounts and favorites ------------------------------------------------------------
-    email, password = f"check-{secrets.token_hex(4)}@example.com", secrets.token_urlsafe(16)
+    # A random password with every kind of character the password rules ask for.
+    email, password = f"check-{secrets.token_hex(4)}@example.com", secrets.token_urlsafe(16) + "-Aa1!"
     status, _ = http.json("POST", "/auth/register", body={"email": email, "password": password})
     checks.record(status == 201, "POST /auth/register 201", f"status {status}")
     status, login = http.json("POST", "/auth/login", body={"email": email, "password": password})
