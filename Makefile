@@ -26,8 +26,8 @@ DEPLOY_BIN := $(abspath $(DEPLOY_VENV))/bin
 KUBECTL ?= $(shell command -v kubectl || echo $(DEPLOY_BIN)/kubectl)
 OVERLAYS := dev prod
 
-.PHONY: help run stop status logs restart reload chaos venv deploy-venv test test-services test-system lint format migrate load-data serve \
-	up down k8s-build deploy-check check-deploy bench bench-smoke clean check-python check-wrk
+.PHONY: help run stop status logs venv deploy-venv test test-services test-system lint format migrate load-data serve restart reload chaos \
+	up down images compose-check manifest-check k8s-env k8s-build deploy-check check-deploy bench bench-smoke clean check-python check-wrk
 
 help: ## List targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -111,16 +111,44 @@ bench: venv $(BENCH_VENV)/.installed check-wrk ## Load benchmark through the gat
 bench-smoke: venv check-wrk ## Every benchmark scenario for a second: all must answer without errors
 	$(BIN)/python bench/run.py --smoke
 
-up: ## docker compose: build the images, start databases, migrations, services and gateway on :8080
-	docker compose up --build --detach --wait
+up: ## docker compose (v2): build the images, start databases, migrations, services and gateway on 127.0.0.1:8080
+	docker compose -p lotr up --build --detach --wait
 
 down: ## Stop and remove the docker compose containers (volumes stay)
-	docker compose down
+	docker compose -p lotr down
+
+# ---- Images (docs/deploying.md) ----------------------------------------------------------
+# The engine: docker when its daemon answers, else podman. Base images: the Dockerfiles'
+# public defaults, or PYTHON_IMAGE=... NGINX_IMAGE=... (compose-check passes local stand-ins).
+IMAGE_VERSION := $(shell cat VERSION 2>/dev/null || echo 0.2.0)
+ENGINE ?= $(shell if docker info >/dev/null 2>&1; then echo docker; elif command -v podman >/dev/null; then echo podman; else echo docker; fi)
+PYTHON_IMAGE ?=
+NGINX_IMAGE ?=
+IMAGE_BUILD_ARGS = $(if $(PYTHON_IMAGE),--build-arg PYTHON_IMAGE=$(PYTHON_IMAGE)) $(if $(NGINX_IMAGE),--build-arg NGINX_IMAGE=$(NGINX_IMAGE)) \
+	$(if $(filter podman,$(ENGINE)),--network host --format docker)
+
+images: ## Build the five images lotr-<part>:<VERSION> with docker or podman (PYTHON_IMAGE=, NGINX_IMAGE= for other bases)
+	@for part in $(SERVICES) gateway; do \
+	  file=services/$$part/Dockerfile; [ $$part = gateway ] && file=gateway/Dockerfile; \
+	  echo "== $(ENGINE) build lotr-$$part:$(IMAGE_VERSION)"; \
+	  $(ENGINE) build --quiet $(IMAGE_BUILD_ARGS) -f $$file -t lotr-$$part:$(IMAGE_VERSION) . >/dev/null \
+	    || { echo "building lotr-$$part:$(IMAGE_VERSION) failed (see above)"; exit 1; }; \
+	done
+	@$(ENGINE) images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E 'lotr-[a-z]+:$(IMAGE_VERSION)' | sort
+
+compose-check: venv ## Build the images offline (podman, local base images), run docker-compose.yml end to end, check it
+	$(BIN)/python deploy/compose_check.py
+
+manifest-check: venv deploy-venv ## Every image, command, probe, port, mount and variable of the Kubernetes manifests, in the built images (after compose-check)
+	KUBECTL=$(KUBECTL) $(BIN)/python deploy/manifest_check.py
+
+k8s-env: ## Copy the settings files kustomize reads under deploy/k8s (after editing a *.env.example)
+	$(PYTHON) deploy/k8s_env.py
 
 k8s-build: deploy-venv ## Render every Kubernetes overlay into var/k8s/<overlay>.yaml
 	@mkdir -p var/k8s
 	@for o in $(OVERLAYS); do \
-	  $(KUBECTL) kustomize --load-restrictor LoadRestrictionsNone deploy/k8s/overlays/$$o > var/k8s/$$o.yaml; \
+	  $(KUBECTL) kustomize deploy/k8s/overlays/$$o > var/k8s/$$o.yaml; \
 	  echo "var/k8s/$$o.yaml: $$(grep -c '^kind:' var/k8s/$$o.yaml) objects"; \
 	done
 

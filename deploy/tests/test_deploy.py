@@ -43,9 +43,8 @@ def rendered(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("k8s")
     files = {}
     for overlay in OVERLAYS:
-        result = run(
-            kubectl(), "kustomize", "--load-restrictor", "LoadRestrictionsNone", str(K8S / "overlays" / overlay)
-        )
+        # Plain, as an operator or a GitOps tool runs it: no --load-restrictor, no warnings.
+        result = run(kubectl(), "kustomize", str(K8S / "overlays" / overlay))
         assert result.returncode == 0, result.stderr
         assert result.stderr == "", f"kustomize warned for {overlay}:\n{result.stderr}"
         files[overlay] = out / f"{overlay}.yaml"
@@ -147,6 +146,25 @@ def test_hadolint_passes(dockerfile):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("dockerfile", [*sorted(REPO.glob("services/*/Dockerfile")), REPO / "gateway" / "Dockerfile"])
+def test_base_images_are_pinned_build_arguments(dockerfile):
+    """Every FROM names a build argument (or a stage) whose default is a pinned public image."""
+    text = dockerfile.read_text()
+    defaults = dict(re.findall(r"^ARG (\w+_IMAGE)=(\S+)$", text, re.MULTILINE))
+    stages = set(re.findall(r"^FROM \S+ AS (\w+)$", text, re.MULTILINE))
+    froms = re.findall(r"^FROM (\S+)", text, re.MULTILINE)
+
+    assert froms
+    for base in froms:
+        name = base.removeprefix("${").removesuffix("}")
+        assert base.startswith("${"), f"{dockerfile}: FROM {base} is no build argument"
+        assert name in defaults, f"{dockerfile}: {name} has no default"
+        image = defaults[name]
+        assert re.search(r":\d[\w.-]*$", image), f"{name}={image} is not pinned"
+        assert not image.endswith(":latest"), f"{name}={image}"
+    assert not stages & set(defaults)
+
+
 def test_compose_file_follows_the_compose_specification():
     result = run(tool("check-jsonschema"), "--builtin-schema", "vendor.compose-spec", str(REPO / "docker-compose.yml"))
 
@@ -157,21 +175,19 @@ def test_compose_file_follows_the_compose_specification():
 
 
 def gateway_env(source: str, objects) -> dict[str, str]:
-    if source == "compose":
-        return env_file(REPO / "gateway" / "gateway.env.example")
+    if source == "compose":  # the image's own GATEWAY_RESOLVER=auto, then the env file
+        return {"GATEWAY_RESOLVER": "auto", **env_file(REPO / "gateway" / "gateway.env.example")}
     config = next(
         d for d in objects["prod"] if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("gateway-config")
     )
-    return config["data"]
+    deployment = next(d for d in objects["prod"] if d["kind"] == "Deployment" and d["metadata"]["name"] == "gateway")
+    env = {e["name"]: e["value"] for e in deployment["spec"]["template"]["spec"]["containers"][0].get("env", [])}
+    return {"GATEWAY_RESOLVER": "auto", **config["data"], **env}
 
 
 def gateway_template(source: str, objects) -> str:
-    if source == "compose":  # the image bakes gateway/templates in
-        return (REPO / "gateway" / "templates" / "lotr.conf.template").read_text()
-    config = next(
-        d for d in objects["prod"] if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("gateway-templates")
-    )
-    return config["data"]["lotr.conf.template"]
+    # compose and Kubernetes alike run the template the image bakes in (gateway/templates).
+    return (REPO / "gateway" / "templates" / "lotr.conf.template").read_text()
 
 
 @pytest.mark.parametrize("source", ["compose", "kubernetes"])
@@ -342,9 +358,10 @@ def test_gateway_upstreams_are_services_everywhere_with_matching_ports(objects, 
         for key, value in env_file(REPO / "gateway" / "gateway.env.example").items()
         if key.endswith("_UPSTREAM")
     }
-    template = (REPO / "gateway" / "templates" / "lotr.conf.template").read_text()
+    # The template's upstreams are built in defaults.envsh (blocks, or targets for the resolver).
+    defaults = (REPO / "gateway" / "defaults.envsh").read_text()
 
-    assert set(re.findall(r"\$\{(GATEWAY_[A-Z]+_UPSTREAM)\}", template)) == set(upstreams)
+    assert set(re.findall(r"\$(GATEWAY_[A-Z]+_UPSTREAM)\b", defaults)) == set(upstreams)
     for overlay, docs in objects.items():
         services = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Service"}
         deployments = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Deployment"}
@@ -362,8 +379,74 @@ def test_gateway_upstreams_are_services_everywhere_with_matching_ports(objects, 
         host, port = address.split(":")
         assert host in compose["services"], f"compose has no service {host}"
         assert env_file(REPO / "services" / host / "config.env.example") is not None
-    assert compose["services"]["gateway"]["ports"] == [f"{gateway_port}:{gateway_port}"]
+    assert compose["services"]["gateway"]["ports"] == [
+        f"${{LOTR_HTTP_ADDRESS:-127.0.0.1}}:${{LOTR_HTTP_PORT:-8080}}:{gateway_port}"
+    ]
     for service in SERVICES:  # the server in every image binds the port the upstreams name
         dockerfile = (REPO / "services" / service / "Dockerfile").read_text()
         assert "SERVER_BIND=0.0.0.0:8000" in dockerfile
         assert "EXPOSE 8000" in dockerfile
+
+
+# ---- release mechanics ----------------------------------------------------------------------
+
+
+def test_the_settings_copies_under_deploy_k8s_match_their_sources():
+    """kustomize reads copies under deploy/k8s (no --load-restrictor); the sources stay where
+    compose and the services read them. `make k8s-env` rewrites the copies."""
+    result = run(sys.executable, str(REPO / "deploy" / "k8s_env.py"), "--check")
+
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_no_deployment_sets_replicas_beside_its_hpa(objects, overlay):
+    for doc in objects[overlay]:
+        if doc["kind"] == "Deployment":
+            assert "replicas" not in doc["spec"], f"{overlay}: {doc['metadata']['name']} sets replicas"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_jobs_are_named_after_the_release_of_their_images(objects, overlay):
+    """A Job is immutable: each release's Jobs carry the release in their name (nameSuffix in
+    base/jobs), the same release as every image tag, and delete themselves when done."""
+    version = (REPO / "VERSION").read_text().strip() if (REPO / "VERSION").exists() else "0.2.0"
+    suffix = "-v" + version.replace(".", "-")
+    jobs = [d for d in objects[overlay] if d["kind"] == "Job"]
+    assert jobs
+    for job in jobs:
+        assert job["metadata"]["name"].endswith(suffix), job["metadata"]["name"]
+        assert job["spec"]["ttlSecondsAfterFinished"] > 0
+    for _, pod in pod_templates(objects[overlay]):
+        for container in containers(pod):
+            if container["image"].rsplit("/", 1)[-1].startswith("lotr-") or "/lotr/" in container["image"]:
+                assert container["image"].endswith(f":{version}"), container["image"]
+
+
+def test_production_imports_the_full_data_never_the_sample(objects):
+    imports = [
+        d
+        for d in objects["prod"]
+        if d["kind"] == "Job" and d["metadata"]["labels"]["app.kubernetes.io/component"] == "import"
+    ]
+    assert {j["metadata"]["labels"]["app.kubernetes.io/name"] for j in imports} == {"book", "movie", "character"}
+    for job in imports:
+        container = job["spec"]["template"]["spec"]["containers"][0]
+        assert container["command"] == ["python", "manage.py", "sync_one_api"]
+        env = {e["name"]: e for e in container.get("env", [])}
+        assert "LOTR_DATA_DIR" not in env
+        assert env["ONE_API_KEY"]["valueFrom"]["secretKeyRef"]["name"] == "one-api"
+    dev = [d for d in objects["dev"] if d["kind"] == "Job" and d["metadata"]["name"].startswith("book-import")]
+    assert dev[0]["spec"]["template"]["spec"]["containers"][0]["command"][-1] == "import_data"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_each_overlay_has_its_own_ingress(objects, overlay):
+    ingresses = [d for d in objects[overlay] if d["kind"] == "Ingress"]
+    base = [d for d in yaml.safe_load_all(run(kubectl(), "kustomize", str(K8S / "base")).stdout) if d]
+
+    assert len(ingresses) == 1
+    assert ingresses[0]["spec"]["rules"][0]["host"]
+    assert not [d for d in base if d["kind"] == "Ingress"]
+    if overlay == "prod":
+        assert ingresses[0]["spec"]["tls"][0]["secretName"]

@@ -3,6 +3,7 @@
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -63,3 +64,29 @@ def test_rendering_fills_every_gateway_variable_and_keeps_nginx_variables():
     assert "listen 9999;" in text
     for nginx_variable in ("$binary_remote_addr", "$request_uri", "$lotr_request_id"):
         assert nginx_variable in text
+
+
+def test_without_a_resolver_each_service_is_an_upstream_block_resolved_at_start():
+    text = rendered(LOCAL_STEP, GATEWAY_BOOK_UPSTREAM="127.0.0.1:9001")
+
+    assert "upstream book { server 127.0.0.1:9001; keepalive 32; }" in text
+    assert "map $host $lotr_book { default book; }" in text
+    assert "resolver " not in text
+
+
+def test_with_a_resolver_nginx_asks_it_again_for_each_service(tmp_path):
+    """GATEWAY_RESOLVER=auto (the image's default) takes /etc/resolv.conf's first nameserver; the
+    proxy targets are then host:port, which nginx resolves through it while running."""
+    text = rendered(LOCAL_STEP, GATEWAY_RESOLVER="10.89.0.1 [fd00::1]", GATEWAY_RESOLVER_VALID="3s")
+
+    assert "resolver 10.89.0.1 [fd00::1] valid=3s ipv6=off;" in text
+    assert "upstream book" not in text
+    assert "map $host $lotr_book { default book:8000; }" in text
+    assert "proxy_pass http://$lotr_book$lotr_upstream_uri;" in text
+
+    auto = rendered(LOCAL_STEP, GATEWAY_RESOLVER="auto")
+    resolv = Path("/etc/resolv.conf").read_text().splitlines()
+    nameservers = [line.split()[1] for line in resolv if line.startswith("nameserver")]
+    assert nameservers
+    expected = f"[{nameservers[0]}]" if ":" in nameservers[0] else nameservers[0]
+    assert f"resolver {expected} valid=5s" in auto  # the first only: the engine's DNS

@@ -3,6 +3,7 @@ module, then adds its app, database and title with `database_from_env` and
 `spectacular_settings`. Everything that differs between machines is an env var.
 """
 
+import contextlib
 import logging
 import secrets
 from importlib.metadata import version
@@ -174,7 +175,11 @@ def database_from_env(default_sqlite_path) -> dict:
     """DATABASE_URL (dj-database-url), or an SQLite file under the service's var/."""
     url = env_str("DATABASE_URL") or f"sqlite:///{default_sqlite_path}"
     if url.startswith("sqlite:"):
-        default_sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        # Only a checkout's local run uses the default file. An image (read-only, non-root)
+        # always has DATABASE_URL; without it, SQLite itself reports the unwritable path when
+        # a query runs, instead of every command failing here on import.
+        with contextlib.suppress(OSError):
+            default_sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0), conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.postgresql":
         # Django's backend, checking a persistent connection only after it sat idle.

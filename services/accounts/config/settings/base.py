@@ -7,7 +7,9 @@ from lotr_kit.settings import *  # noqa: F403  shared defaults, see libs/lotr_ki
 from lotr_kit.settings import COMMON_APPS, database_from_env, spectacular_settings
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-REPO_DIR = BASE_DIR.parents[1]
+# The checkout around services/<name>; in an image the service is /app and this is / (unused
+# there: the image sets every path it needs).
+REPO_DIR = BASE_DIR.parent.parent
 
 INSTALLED_APPS = [*COMMON_APPS, "accounts"]
 ROOT_URLCONF = "config.urls"
