@@ -69,6 +69,8 @@ def service_env(service: str) -> dict[str, str]:
     env.setdefault("ACCOUNTS_SERVICE_URL", f"http://127.0.0.1:{port_of('accounts')}")
     if service == "character":
         env.setdefault("MOVIE_SERVICE_URL", f"http://127.0.0.1:{port_of('movie')}")
+    if service == "movie":
+        env.setdefault("CHARACTER_SERVICE_URL", f"http://127.0.0.1:{port_of('character')}")
     return env
 
 
