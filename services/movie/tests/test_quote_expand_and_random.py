@@ -9,6 +9,7 @@ import collections
 
 import pytest
 
+from lotr_kit.favorites_tests import bearer
 from lotr_kit.testing import free_port
 from movies import characters
 
@@ -173,3 +174,21 @@ def test_random_quote_refuses_a_malformed_filter(api):
     assert response.status_code == 400, response.content
     assert response.json()["errors"] == {"character": "Invalid filter 'character=notanid': 'character' "
                                                       "takes 24-hex ids and 'notanid' is not one."}  # fmt: skip
+
+
+@pytest.fixture
+def reader(signed_in):
+    return signed_in("expand-reader@shire.me")
+
+
+def test_expand_movie_on_favorite_quotes(client, quotes, movies, reader):
+    auth = bearer(reader["access"])
+    kept = quotes[3]
+    assert client.put(f"/v2/me/favorites/quotes/{kept['_id']}", headers=auth).status_code == 204
+
+    response = client.get("/v2/me/favorites/quotes?expand=movie", headers=auth)
+    refused = client.get("/v2/me/favorites/quotes?expand=user", headers=auth)
+
+    assert response.status_code == 200, response.content
+    assert response.json()["docs"] == [with_movie(kept, movies)]
+    assert refused.status_code == 400
