@@ -25,13 +25,13 @@ from lotr_kit.views import (
     random_row,
 )
 
-from .characters import character_ids_matching, characters_by_id
+from .characters import character_ids_matching
+from .expansion import quote_expansion
 from .models import FavoriteMovie, FavoriteQuote
 from .resources import MOVIE, QUOTE
 from .selectors import (
     movie_exists,
     movie_list,
-    movies_by_id,
     quote_list,
     quote_list_for_character,
     quote_list_for_movie,
@@ -63,15 +63,8 @@ def take_character_name(request) -> list[str] | None:
     )
 
 
-def quote_expansion(key: str, ids: list[str]) -> dict[str, dict | None]:
-    if key == "character":
-        return characters_by_id(ids)
-    return movies_by_id(movie_ids=ids)
-
-
 class QuoteExpandMixin(ExpandableMixin):
-    """`expand=character,movie` on a quote answer: characters from the character service in one
-    batched call, movies from this service's table in one query."""
+    """`expand=character,movie` on a quote answer (see expansion.py)."""
 
     expandable = ("character", "movie")
     extra_statuses = (503,)
@@ -187,7 +180,7 @@ class CharacterQuoteListInternalApi(ExpandableMixin, SubResourceListApi):
         return quote_list_for_character(character_id=parent_id)
 
     def expansion(self, key, ids):
-        return movies_by_id(movie_ids=ids)
+        return quote_expansion(key, ids)
 
 
 class FavoriteMovieListApi(FavoriteListApi):
