@@ -197,6 +197,15 @@ def test_random_characters_are_filtered_and_never_cached(gateway, data):
     assert len({r.json()["_id"] for r in drawn}) > 1
 
 
+@pytest.mark.parametrize("path", [f"/internal/characters?_id={GANDALF}", "/internal/characters/ids?name=Gandalf"])
+def test_the_internal_character_paths_are_not_routed_by_the_gateway(gateway, services, path):
+    through, _ = get(gateway.url, path)
+    direct, _ = get(services["character"].url, path)
+
+    assert through.status_code == 404
+    assert direct.status_code == 200
+
+
 def test_with_the_character_service_stopped_expand_and_names_are_503(services, gateway):
     services["character"].stop()
     # A movie service that has cached no character yet (the running one may hold them all).
