@@ -123,6 +123,8 @@ class LocalStack:
         env.setdefault("ACCOUNTS_SERVICE_URL", self.url("accounts"))
         if service == "character":
             env.setdefault("MOVIE_SERVICE_URL", self.url("movie"))
+        if service == "movie":
+            env.setdefault("CHARACTER_SERVICE_URL", self.url("character"))  # expand, characterName
         env["LOTR_STACK_DIR"] = str(self.var)
         return env
 

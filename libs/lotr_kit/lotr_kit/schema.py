@@ -86,6 +86,11 @@ def _filter_parameters(resource: Resource) -> list[OpenApiParameter]:
     return params
 
 
+def filter_parameters(resource: Resource) -> list[OpenApiParameter]:
+    """The filter parameters of `resource`, for a view documented with extend_schema."""
+    return _filter_parameters(resource)
+
+
 class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
     """The bearer scheme of lotr_kit.auth.TokenAuthentication, for every service's schema."""
 

@@ -44,6 +44,17 @@ class Rows:
         return cls(model, f"{column} = %s", (value,))
 
     @classmethod
+    def any_of(cls, model: type[Model], field_name: str, values, *, within: "Rows | None" = None) -> "Rows":
+        """The rows whose `field_name` is one of `values` (none when empty), within `within`'s."""
+        quote = connection.ops.quote_name
+        column = f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(field_name).column)}"
+        values = tuple(values)
+        where = f"{column} IN ({', '.join(['%s'] * len(values))})" if values else "1 = 0"
+        if within is not None:
+            return cls(model, f"({within.where}) AND {where}", (*within.params, *values))
+        return cls(model, where, values)
+
+    @classmethod
     def kept_by(cls, favorite_model: type[Model], item_field: str, user_id: str) -> "Rows":
         """The items a user keeps in `favorite_model` (whose `item_field` points at them)."""
         item = favorite_model._meta.get_field(item_field)
@@ -199,3 +210,29 @@ def _where(query: Query, queryset: QuerySet | Rows, table: Table) -> tuple[str, 
     filters, filter_params = condition(query, table)
     parts = [f"({part})" for part in (base, filters) if part]
     return " AND ".join(parts) or "1 = 1", [*base_params, *filter_params]
+
+
+def random_one(query: Query, queryset: QuerySet | Rows, resource: Resource) -> tuple | None:
+    """One row among the matches of `query`, picked uniformly at random, in ONE statement: the
+    count of matches, a random offset below it and the row there, none of the others loaded."""
+    table = table_for(queryset.model, resource)
+    where, params = _where(query, queryset, table)
+    # A float in [0, 1): PostgreSQL's random() is one; SQLite's is a signed 64-bit integer.
+    random = "random()" if connection.vendor == "postgresql" else "(random() / 18446744073709551616.0 + 0.5)"
+    sql = (
+        f"SELECT {table.select} FROM {table.name} WHERE {where} ORDER BY {table.column(NATURAL_ORDER)} "
+        f"LIMIT 1 OFFSET (SELECT CAST(floor({random} * COUNT(*)) AS integer) FROM {table.name} WHERE {where})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *params])
+        return cursor.fetchone()
+
+
+def matching_ids(query: Query, queryset: QuerySet | Rows, resource: Resource) -> list[str]:
+    """The primary keys of every match of `query`, in natural order."""
+    table = table_for(queryset.model, resource)
+    where, params = _where(query, queryset, table)
+    pk = table.column(queryset.model._meta.pk.name)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {pk} FROM {table.name} WHERE {where} ORDER BY {table.column(NATURAL_ORDER)}", params)
+        return [row[0] for row in cursor.fetchall()]

@@ -149,6 +149,19 @@ def random_row(queryset: QuerySet, resource: Resource) -> dict | None:
     return resource.documents(rows)[0] if rows else None
 
 
+def random_match(query: Query, queryset: QuerySet | sql.Rows, resource: Resource) -> dict | None:
+    """One row among the matches of `query`'s filters, at random, in one statement; None for none."""
+    with _regex_guard(query):
+        row = sql.random_one(query, queryset, resource)
+    return resource.documents([row])[0] if row is not None else None
+
+
+def matching_ids(query: Query, queryset: QuerySet | sql.Rows, resource: Resource) -> list[str]:
+    """The ids of every match of `query`'s filters, in natural order (no paging)."""
+    with _regex_guard(query):
+        return sql.matching_ids(query, queryset, resource)
+
+
 class FavoriteListApi(ResourceListApi):
     """The caller's favorites of this resource: the usual envelope, filters, sort and paging,
     with full documents. `favorite_model` has a `user_id` and a foreign key `item_field`."""

@@ -1,8 +1,18 @@
+from lotr_kit.expand import ExpandableMixin
 from lotr_kit.views import FavoriteItemApi, FavoriteListApi, ResourceDetailApi, ResourceListApi, SubResourceListApi
 
 from .models import FavoriteBook
 from .resources import BOOK, BOOK_CHAPTER, CHAPTER
-from .selectors import book_exists, book_list, chapter_list, chapter_list_for_book
+from .selectors import book_exists, book_list, books_by_id, chapter_list, chapter_list_for_book
+
+
+class ChapterExpandMixin(ExpandableMixin):
+    """`expand=book` on a chapter answer: the books of the page in one query."""
+
+    expandable = ("book",)
+
+    def expansion(self, key, ids):
+        return books_by_id(book_ids=ids)
 
 
 class BookListApi(ResourceListApi):
@@ -21,7 +31,11 @@ class BookDetailApi(ResourceDetailApi):
         return book_list()
 
 
-class BookChapterListApi(SubResourceListApi):
+class BookChapterListApi(ExpandableMixin, SubResourceListApi):
+    # Its chapters carry no `book` key (the book is the one in the path), so nothing expands:
+    # `expand=book` is a 400 saying so, never a 200 without the object that was asked for.
+    expandable = ()
+
     resource = BOOK_CHAPTER
     public = True  # the book routes need no token, even when reads do (as in the original)
     schema_name = "BookChapter"
@@ -33,14 +47,14 @@ class BookChapterListApi(SubResourceListApi):
         return chapter_list_for_book(book_id=parent_id)
 
 
-class ChapterListApi(ResourceListApi):
+class ChapterListApi(ChapterExpandMixin, ResourceListApi):
     resource = CHAPTER
 
     def get_queryset(self):
         return chapter_list()
 
 
-class ChapterDetailApi(ResourceDetailApi):
+class ChapterDetailApi(ChapterExpandMixin, ResourceDetailApi):
     resource = CHAPTER
 
     def get_queryset(self):

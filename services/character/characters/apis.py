@@ -1,22 +1,31 @@
 from functools import cache
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
 
 from lotr_kit.client import ServiceClient, ServiceUnavailable
 from lotr_kit.errors import unavailable
+from lotr_kit.expand import EXPAND, expand_documents, expand_parameter, parse_expand
+from lotr_kit.query import Query, Window, parse_filters
+from lotr_kit.schema import ERROR, document_serializer, filter_parameters
 from lotr_kit.views import (
     FavoriteItemApi,
     FavoriteListApi,
+    ReadOnlyApi,
     ResourceApi,
     ResourceDetailApi,
     ResourceListApi,
+    matching_ids,
     object_id_or_404,
+    random_match,
 )
 
 from .models import FavoriteCharacter
 from .resources import CHARACTER, QUOTE
-from .selectors import character_exists, character_list
+from .selectors import character_exists, character_list, characters_by_id
 
 
 class CharacterListApi(ResourceListApi):
@@ -40,31 +49,90 @@ def movie_service() -> ServiceClient:
 
 
 class CharacterQuoteListApi(ResourceApi):
-    """A character's quotes: checked here, answered by the movie service, which owns quotes."""
+    """A character's quotes: checked here, answered by the movie service, which owns quotes.
+    `expand=movie` is the movie service's to answer, `expand=character` this service's own."""
 
     resource = QUOTE
     kind = "sublist"
     extra_statuses = (503,)
+    extra_parameters = [expand_parameter(("character", "movie"))]
 
     def get(self, request, id):
+        keys = parse_expand(request.query_params, ("character", "movie"))
         character_id = object_id_or_404(id)
         if not character_exists(character_id=character_id):
             raise Http404
+        query_string = request.META.get("QUERY_STRING", "")
+        if "character" in keys:
+            # The movie service expands the rest; the character here is this service's own row.
+            params = request.query_params.copy()
+            params.setlist(EXPAND, [",".join(key for key in keys if key != "character")])
+            query_string = urlencode(params, doseq=True)
         try:
-            upstream = movie_service().get(
-                f"/internal/characters/{character_id}/quotes",
-                query_string=request.META.get("QUERY_STRING", ""),
-            )
+            upstream = movie_service().get(f"/internal/characters/{character_id}/quotes", query_string=query_string)
         except ServiceUnavailable:
             return unavailable()
         if upstream.status_code >= 500:
             return unavailable()
+        if "character" in keys and upstream.status_code == 200:
+            body = upstream.json()
+            expand_documents(body["docs"], ("character",), lambda key, ids: characters_by_id(character_ids=ids))
+            return Response(body)
         # The movie service's answer (its envelope or its 400) goes out byte for byte.
         return HttpResponse(
             upstream.content,
             status=upstream.status_code,
             content_type=upstream.headers.get("content-type", "application/json; charset=utf-8"),
         )
+
+
+class CharacterRandomApi(ReadOnlyApi):
+    """One character picked at random among those matching the filters, as a bare object."""
+
+    @extend_schema(
+        tags=["character"],
+        operation_id="characterRandom",
+        description=(
+            "One character picked at random among those matching the filters (every filter of "
+            "/v2/character: `race=Hobbit`, `name=/^g/i`, ...), as a bare object without the envelope; "
+            "a 404 when none matches. Paging and sort parameters are ignored."
+        ),
+        parameters=filter_parameters(CHARACTER),
+        responses={200: document_serializer(CHARACTER, "Character"), 400: ERROR, 404: ERROR},
+    )
+    def get(self, request):
+        query = Query(clauses=parse_filters(request.query_params, CHARACTER), sort=[], window=Window(1, None, None))
+        doc = random_match(query, character_list(), CHARACTER)
+        if doc is None:
+            return Response({"message": "No characters found"}, status=404)
+        return Response(doc)
+
+
+class CharacterBatchInternalApi(ResourceListApi):
+    """Characters for the movie service, which owns quotes: the whole filter language and the
+    list envelope (`_id=<id>,<id>,...&limit=<n>` fetches a page's characters in one call).
+    Not routed by the gateway: it only answers on the private network."""
+
+    resource = CHARACTER
+    schema = None  # internal: not part of the public API document
+    authentication_classes = []
+    permission_classes = []
+
+    def get_queryset(self):
+        return character_list()
+
+
+class CharacterIdsInternalApi(ReadOnlyApi):
+    """The ids of every character matching the filters, in natural order, as {"ids": [...]}:
+    how the movie service resolves `characterName=`. Not routed by the gateway."""
+
+    schema = None
+    authentication_classes = []
+    permission_classes = []
+
+    def get(self, request):
+        query = Query(clauses=parse_filters(request.query_params, CHARACTER), sort=[], window=Window(1, None, None))
+        return Response({"ids": matching_ids(query, character_list(), CHARACTER)})
 
 
 class FavoriteCharacterListApi(FavoriteListApi):

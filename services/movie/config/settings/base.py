@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from lotr_kit.env import env_str
+from lotr_kit.env import env_float, env_str
 from lotr_kit.settings import *  # noqa: F403  shared defaults, see libs/lotr_kit/lotr_kit/settings.py
 from lotr_kit.settings import COMMON_APPS, database_from_env, spectacular_settings
 
@@ -26,3 +26,8 @@ STATIC_ROOT = env_str("DJANGO_STATIC_ROOT") or None
 LOTR_DATA_DIR = env_str("LOTR_DATA_DIR") or str(REPO_DIR / "data" / "sample")
 
 SPECTACULAR_SETTINGS = spectacular_settings(title="Movie service", description="Movies and their quotes.")
+
+# The character service answers `expand=character` and `characterName=`; a slow or absent one means a 503.
+CHARACTER_SERVICE_URL = env_str("CHARACTER_SERVICE_URL", "http://127.0.0.1:8003")
+# How long a character fetched for `expand=character` is reused: characters change only on import or sync.
+LOTR_EXPAND_CACHE_SECONDS = env_float("LOTR_EXPAND_CACHE_SECONDS", 300.0)
