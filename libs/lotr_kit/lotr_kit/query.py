@@ -131,8 +131,10 @@ def parse_query(params, resource: Resource, *, max_limit: int, filters: bool = T
 
 def parse_window(params, *, max_limit: int) -> Window:
     limit = _single(params, "limit")
-    page = _single(params, "page")
     offset = _single(params, "offset")
+    # With an offset, page is ignored whatever its value, as the original does (§4.2):
+    # real SDKs send page=0&offset=0 on every list.
+    page = _single(params, "page") if offset is None else None
     capped = False
     if limit is None:
         limit_value = min(DEFAULT_LIMIT, max_limit)
@@ -146,6 +148,8 @@ def parse_window(params, *, max_limit: int) -> Window:
 
 
 def parse_sort(params, resource: Resource) -> list[tuple[ResourceField, bool]]:
+    """`field:asc` (any case) ascends; any other direction, or none, descends, as in the
+    original (real SDKs send `field:des`). Several fields, comma-separated, are an extension."""
     raw = _single(params, "sort")
     if raw is None:
         return []
@@ -159,15 +163,8 @@ def parse_sort(params, resource: Resource) -> list[tuple[ResourceField, bool]]:
                 param="sort",
                 valid_fields=resource.keys,
             )
-        direction = direction.lower() or "desc"  # no direction is descending, as in the original
-        if direction in ("asc", "desc"):
-            # Nulls sort first ascending and last descending, as MongoDB orders them.
-            ordering.append((spec, direction == "desc"))
-        else:
-            raise QueryError(
-                f"Invalid sort direction '{direction}' for '{key}': use {key}:asc or {key}:desc.",
-                param="sort",
-            )
+        # Nulls sort first ascending and last descending, as MongoDB orders them.
+        ordering.append((spec, direction.lower() != "asc"))
     return ordering
 
 

@@ -57,14 +57,29 @@ def envelope_serializer(resource: Resource, name: str):
 def _pagination_parameters() -> list[OpenApiParameter]:
     return [
         OpenApiParameter("limit", int, description="Documents per page (default 1000, at least 1)."),
-        OpenApiParameter("page", int, description="Page number from 1; the envelope then has no `offset`."),
-        OpenApiParameter("offset", int, description="Documents to skip; wins over `page`."),
+        OpenApiParameter(
+            "page",
+            int,
+            description=(
+                "Page number from 1; the envelope then has no `offset`. "
+                "Ignored, whatever its value, when `offset` is given (as the original)."
+            ),
+        ),
+        OpenApiParameter("offset", int, description="Documents to skip (0 or more); wins over `page`."),
         OpenApiParameter(
             "sort",
             str,
-            description="`field:asc` or `field:desc`, several comma-separated (`race:asc,name:desc`).",
+            description=(
+                "`field:asc` sorts ascending (`asc` in any case); any other direction (`desc`, `des`) "
+                "or none sorts descending, as the original. Several fields comma-separated "
+                "(`race:asc,name:desc`)."
+            ),
         ),
-        OpenApiParameter("access_token", str, description="A token, as an alternative to the Authorization header."),
+        OpenApiParameter(
+            "access_token",
+            str,
+            description="A token, as an alternative to the Authorization header; never a filter.",
+        ),
     ]
 
 

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import sql
-from .auth import IsTokenUser
+from .auth import IsTokenUser, reads_ignore_tokens
 from .objectid import normalize_object_id
 from .query import Query, QueryError, parse_query
 from .regex import regex_budget
@@ -82,6 +82,10 @@ class ReadOnlyApi(APIView):
     """GET and HEAD only: anything else is a 405 JSON whose Allow header says so."""
 
     http_method_names = ["get", "head"]
+
+    def get_authenticators(self):
+        # An open read answers the same whoever asks, so a token sent to it is not checked.
+        return [] if reads_ignore_tokens(self) else super().get_authenticators()
 
 
 class ResourceApi(ReadOnlyApi):

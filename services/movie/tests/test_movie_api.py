@@ -174,3 +174,52 @@ def test_movie_access_token_is_never_a_filter(api, movies, signed_in):
     body = api.json(f"/v2/movie?access_token={signed_in()['access_token']}")
 
     assert body["total"] == len(movies)
+
+
+# A the-one-api.dev access token: 20 characters of nanoid's alphabet, unknown here.
+ONE_API_KEY = "Xq3_kP9-vLm2Zt7wBn4R"
+READ_ROUTES = [
+    "/v2/movie",
+    f"/v2/movie/{FELLOWSHIP}",
+    f"/v2/movie/{TWO_TOWERS}/quote?limit=5",
+    "/v2/quote?limit=5",
+    "/v2/quote/5cd96e05de30eff6ebcce7e9",
+]
+
+
+@pytest.mark.parametrize("path", [*READ_ROUTES, "/v2/quotes/random"])
+@pytest.mark.parametrize(
+    ("headers", "query"),
+    [
+        pytest.param({"Authorization": f"Bearer {ONE_API_KEY}"}, "", id="bearer"),
+        pytest.param({}, f"access_token={ONE_API_KEY}", id="access_token"),
+        pytest.param({"Authorization": "Bearer a.b.c"}, "access_token=x", id="both"),
+    ],
+)
+def test_open_reads_do_not_look_at_tokens(api, path, headers, query):
+    separator = "&" if "?" in path else "?"
+
+    response = api.get(f"{path}{separator}{query}" if query else path, **headers)
+
+    assert response.status_code == 200, response.content
+    if path != "/v2/quotes/random":
+        assert response.content == api.get(path).content
+
+
+@pytest.mark.parametrize("path", [*READ_ROUTES, "/v2/quotes/random"])
+@pytest.mark.parametrize("token", [None, ONE_API_KEY, "lotr_" + "A" * 43])
+def test_when_reads_need_a_token_a_missing_or_bad_one_is_401(api, settings, accounts_service, path, token):
+    settings.LOTR_READS_REQUIRE_TOKEN = True
+
+    response = api.get(path, **({"Authorization": f"Bearer {token}"} if token else {}))
+
+    assert response.status_code == 401, response.content
+    assert response.json() == {"success": False, "message": "Unauthorized."}
+
+
+def test_when_reads_need_a_token_a_valid_one_opens_them(api, settings, signed_in):
+    settings.LOTR_READS_REQUIRE_TOKEN = True
+
+    response = api.get(f"/v2/movie/{TWO_TOWERS}/quote?limit=1", Authorization=f"Bearer {signed_in()['access']}")
+
+    assert response.status_code == 200, response.content
