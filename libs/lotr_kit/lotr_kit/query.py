@@ -116,8 +116,8 @@ class Query:
 def parse_query(params, resource: Resource, *, max_limit: int, filters: bool = True) -> Query:
     """Parse a request's QueryDict against `resource`; raise QueryError for bad input.
 
-    With `filters=False` (single-item routes) filter parameters are still validated but
-    not applied, as the original parses and then ignores them there.
+    With `filters=False` (single-item routes) filter parameters are ignored, unread, as the
+    original ignores them there (`/v2/character/{id}?foo=bar` is that character).
     """
     for key, values in params.lists():
         if "\x00" in key or any("\x00" in value for value in values):
@@ -125,8 +125,8 @@ def parse_query(params, resource: Resource, *, max_limit: int, filters: bool = T
             raise QueryError(f"Parameter {key!r} contains a NUL character.", param=key)
     window = parse_window(params, max_limit=max_limit)
     sort = parse_sort(params, resource)
-    clauses = parse_filters(params, resource)
-    return Query(clauses=clauses if filters else [], sort=sort, window=window)
+    clauses = parse_filters(params, resource) if filters else []
+    return Query(clauses=clauses, sort=sort, window=window)
 
 
 def parse_window(params, *, max_limit: int) -> Window:
@@ -155,7 +155,11 @@ def parse_sort(params, resource: Resource) -> list[tuple[ResourceField, bool]]:
         return []
     ordering = []
     for part in raw.split(","):
-        key, _, direction = part.partition(":")
+        if part == "":
+            continue  # a stray comma (name:asc,) adds nothing
+        # As the original: the field, then the direction is the part after the first ':'.
+        key, *rest = part.split(":")
+        direction = rest[0] if rest else ""
         spec = resource.field(key)
         if spec is None:
             raise QueryError(
@@ -260,12 +264,13 @@ def _cast_one(spec: ResourceField, raw: str, text: str, key: str) -> Any:
 
 def _cast_typed(spec: ResourceField, raw: str, text: str, key: str, *, literal: bool) -> Any:
     if spec.type == NUMBER:
+        if not literal and raw in ("true", "false"):
+            return 1.0 if raw == "true" else 0.0  # booleans cast to numbers, as mongoose does
         if not _NUMBER.fullmatch(raw):
             raise QueryError(f"Invalid filter '{text}': '{spec.key}' is a number and '{raw}' is not.", param=key)
-        number = int(raw, 16) if raw[:2].lower() == "0x" else float(raw)
-        if math.isinf(number):
-            raise QueryError(f"Invalid filter '{text}': '{raw}' is not a finite number.", param=key)
-        return number
+        # Infinity compares as in the original (runtimeInMinutes<Infinity is every movie);
+        # a decimal too large for a double becomes infinite in JavaScript too.
+        return int(raw, 16) if raw[:2].lower() == "0x" else float(raw)
     if spec.type == OBJECT_ID:
         if not _OBJECT_ID.fullmatch(raw):
             raise QueryError(

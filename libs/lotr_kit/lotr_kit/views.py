@@ -106,7 +106,7 @@ class ResourceListApi(ResourceApi):
 
 
 class ResourceDetailApi(ResourceApi):
-    """GET one item as a one-doc envelope; paging and sort apply, filters are validated only."""
+    """GET one item as a one-doc envelope; paging and sort apply, filters are ignored (as the original)."""
 
     kind = "detail"
 

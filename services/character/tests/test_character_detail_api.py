@@ -45,6 +45,7 @@ def test_character_detail_keeps_comma_joined_values(api):
         pytest.param(f"/v2/character/{GANDALF}/", id="trailing-slash"),
         pytest.param(f"/v2/CHARACTER/{GANDALF}", id="path-ignores-case"),
         pytest.param(f"/v2/character/{GANDALF}?name=Frodo", id="filters-ignored"),
+        pytest.param(f"/v2/character/{GANDALF}?foo=bar&name=/(/&select=name", id="any-filter-ignored"),
     ],
 )
 def test_character_detail_answers_the_same_for_equivalent_requests(api, path):

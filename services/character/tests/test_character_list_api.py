@@ -153,6 +153,8 @@ def test_character_list_caps_a_huge_limit_and_says_so(api, characters, settings)
         pytest.param("name:ASC", "name", False, id="direction-ignores-case"),
         pytest.param("name:des", "name", True, id="any-other-direction-is-descending"),
         pytest.param("name:up", "name", True, id="unknown-word-is-descending"),
+        pytest.param("name:asc:x", "name", False, id="direction-is-the-second-part"),
+        pytest.param("name:asc,", "name", False, id="stray-comma"),
         pytest.param("name:", "name", True, id="empty-direction-is-descending"),
         pytest.param("height:asc", "height", False, id="nulls-first-ascending"),
         pytest.param("height:desc", "height", True, id="nulls-last-descending"),
