@@ -4,17 +4,27 @@ from functools import cache
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from .resources import NUMBER, OBJECT_ID, Resource
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+)
+class ErrorDetailField(serializers.Field):
+    """One parameter's problem: a sentence (query language) or a list of them (request bodies)."""
+
 
 ERROR = inline_serializer(
     "Error",
     {
         "success": serializers.BooleanField(),
         "message": serializers.CharField(),
-        "errors": serializers.DictField(child=serializers.CharField(), required=False),
+        "errors": serializers.DictField(
+            child=ErrorDetailField(), required=False, help_text="The problem per parameter or body field."
+        ),
         "valid_fields": serializers.ListField(child=serializers.CharField(), required=False),
     },
 )
@@ -153,23 +163,19 @@ class ResourceAutoSchema(AutoSchema):
         responses = {200: envelope_serializer(self.view.resource, name), 400: ERROR, 404: ERROR}
         if self.view.kind == "list":
             del responses[404]
-        if self._needs_user():
+        if self._checks_tokens():
             responses[401] = ERROR
         for status in getattr(self.view, "extra_statuses", ()):
             responses[status] = ERROR
         return responses
 
-    def get_auth(self):
-        """Reads take a token but do not need one (unless the operator turns that on)."""
-        auth = super().get_auth()
-        if auth and not self._needs_user() and {} not in auth:
-            auth.append({})
-        return auth
+    # get_auth is drf-spectacular's own: security from the view's authenticators, which open
+    # reads do not have (lotr_kit.auth.reads_ignore_tokens). So only the paths that look at a
+    # token (favorites, and every non-book read when LOTR_READS_REQUIRE_TOKEN is on) show one.
 
-    def _needs_user(self) -> bool:
-        from .auth import IsTokenUser
-
-        return any(isinstance(p, IsTokenUser) for p in self.view.get_permissions())
+    def _checks_tokens(self) -> bool:
+        """Whether the view looks at tokens, so that a bad one can be a 401."""
+        return bool(self.view.get_authenticators())
 
     def get_description(self):
         if not self._resource_view():
