@@ -136,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     for path, text in wanted.items():
         path.write_text(text, encoding="utf-8")
-    print(f"openapi: wrote {JSON_FILE.relative_to(REPO)} and {YAML_FILE.relative_to(REPO)} ({len(document['paths'])} paths)")
+    written = f"{JSON_FILE.relative_to(REPO)} and {YAML_FILE.relative_to(REPO)}"
+    print(f"openapi: wrote {written} ({len(document['paths'])} paths)")
     return 0
 
 

@@ -128,7 +128,7 @@ def test_the_merge_refuses_what_it_cannot_merge_faithfully(service_schemas, chan
 
 def test_the_gateway_serves_the_document_as_json_and_yaml(start_gateway, committed):
     # Served by nginx itself: no service needs to run.
-    gateway = start_gateway({name: "127.0.0.1:9" for name in build.SERVICES})
+    gateway = start_gateway(dict.fromkeys(build.SERVICES, "127.0.0.1:9"))
 
     as_json = requests.get(f"{gateway.url}/openapi.json", timeout=10)
     as_yaml = requests.get(f"{gateway.url}/openapi.yaml", timeout=10)
