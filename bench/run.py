@@ -122,9 +122,7 @@ def main() -> None:
     try:
         envs, import_seconds = {}, 0.0
         for service in SERVICES:
-            os.environ[f"{service.upper()}_DATABASE_URL"] = (
-                f"{pg}/{os.environ.get('BENCH_DB_PREFIX', 'lotr_bench')}_{service}"
-            )
+            os.environ[f"{service.upper()}_DATABASE_URL"] = f"{pg}/{os.environ.get('BENCH_DB_PREFIX', 'lotr_bench')}_{service}"
             envs[service] = {
                 "DATABASE_URL": system_database_url(service, tmp),
                 "DJANGO_SECRET_KEY": "bench-only",
