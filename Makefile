@@ -114,6 +114,9 @@ format: venv ## Fix what ruff can fix
 openapi: venv ## Merge the services' OpenAPI schemas into gateway/docs/openapi.{json,yaml} (the gateway's /openapi.json)
 	$(BIN)/python gateway/openapi/build.py
 
+schemathesis: venv ## schemathesis against each service's own OpenAPI schema, a bounded budget (tests/contract)
+	$(BIN)/pytest tests/contract
+
 migrate: venv ## Create or update each service's own database
 	@for s in $(TARGETS); do (cd services/$$s && DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --no-input -v 1); done
 

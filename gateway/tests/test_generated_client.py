@@ -130,7 +130,9 @@ def test_register_login_and_favorites_with_the_jwt(lotr_client, client, gateway)
     assert registered.status_code == 201, registered.content
     assert isinstance(login, Login)
 
-    signed_in = lotr_client.AuthenticatedClient(base_url=gateway.url, token=login.access, raise_on_unexpected_status=True)
+    signed_in = lotr_client.AuthenticatedClient(
+        base_url=gateway.url, token=login.access, raise_on_unexpected_status=True
+    )
     me = auth_me_retrieve.sync(client=signed_in)
     put = put_favorite_character.sync_detailed(GANDALF, client=signed_in)
     favorites = favorite_character_list.sync(client=signed_in, sort="name:asc")

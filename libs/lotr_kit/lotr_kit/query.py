@@ -270,7 +270,8 @@ def _cast_typed(spec: ResourceField, raw: str, text: str, key: str, *, literal: 
             raise QueryError(f"Invalid filter '{text}': '{spec.key}' is a number and '{raw}' is not.", param=key)
         # Infinity compares as in the original (runtimeInMinutes<Infinity is every movie);
         # a decimal too large for a double becomes infinite in JavaScript too.
-        return int(raw, 16) if raw[:2].lower() == "0x" else float(raw)
+        # Numbers are doubles, as in JavaScript: a long hex value is a large double, not an int.
+        return float(int(raw, 16)) if raw[:2].lower() == "0x" else float(raw)
     if spec.type == OBJECT_ID:
         if not _OBJECT_ID.fullmatch(raw):
             raise QueryError(

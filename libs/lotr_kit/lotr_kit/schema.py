@@ -7,6 +7,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from .query import MAX_POSITION
 from .resources import NUMBER, OBJECT_ID, Resource
 
 
@@ -64,21 +65,51 @@ def envelope_serializer(resource: Resource, name: str):
     )
 
 
-def _pagination_parameters() -> list[OpenApiParameter]:
+# The values each parameter takes, as JSON Schema patterns (ECMA dialect), so that a schema-valid
+# request is one the query language accepts and an invalid one is a 400 (checked by schemathesis).
+_NUMBER_VALUE = r"[+-]?(?:(?:[1-9][0-9]*|0)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|0[xX][0-9a-fA-F]+|[+-]?Infinity"
+_ID_VALUE = r"[0-9a-fA-F]{24}"
+
+
+def _value_pattern(one: str, plain: str) -> str:
+    """One `string(...)` value, or a comma-separated list of plain ones (a list splits at every
+    comma, so `string(...)` is a whole value or none)."""
+    return rf"^(?:string\((?:{one})\)|(?:{plain})(?:,(?:{plain}))*)?$"
+
+
+_NUMBER_PATTERN = _value_pattern(_NUMBER_VALUE, rf"{_NUMBER_VALUE}|true|false|null")
+_ID_PATTERN = _value_pattern(_ID_VALUE, rf"{_ID_VALUE}|null")
+_TEXT_PATTERN = r"^[^\u0000]*$"  # no NUL: no document holds one
+
+
+def _sort_pattern(resource: Resource) -> str:
+    one = rf"(?:(?:{'|'.join(resource.keys)})(?::[^,\u0000]*)?)?"
+    return rf"^{one}(?:,{one})*$"
+
+
+def _pagination_parameters(resource: Resource) -> list[OpenApiParameter]:
     return [
-        OpenApiParameter("limit", int, description="Documents per page (default 1000, at least 1)."),
+        OpenApiParameter(
+            "limit",
+            {"type": "integer", "minimum": 1},
+            description="Documents per page: default 1000, at least 1; above the server's maximum it is capped.",
+        ),
         OpenApiParameter(
             "page",
-            int,
+            {"type": "integer", "minimum": 1, "maximum": MAX_POSITION},
             description=(
                 "Page number from 1; the envelope then has no `offset`. "
                 "Ignored, whatever its value, when `offset` is given (as the original)."
             ),
         ),
-        OpenApiParameter("offset", int, description="Documents to skip (0 or more); wins over `page`."),
+        OpenApiParameter(
+            "offset",
+            {"type": "integer", "minimum": 0, "maximum": MAX_POSITION},
+            description="Documents to skip (0 or more); wins over `page`.",
+        ),
         OpenApiParameter(
             "sort",
-            str,
+            {"type": "string", "pattern": _sort_pattern(resource)},
             description=(
                 "`field:asc` sorts ascending (`asc` in any case); any other direction (`desc`, `des`) "
                 "or none sorts descending, as the original. Several fields comma-separated "
@@ -87,7 +118,7 @@ def _pagination_parameters() -> list[OpenApiParameter]:
         ),
         OpenApiParameter(
             "access_token",
-            str,
+            {"type": "string", "pattern": _TEXT_PATTERN},
             description="A token, as an alternative to the Authorization header; never a filter.",
         ),
     ]
@@ -97,10 +128,12 @@ def _filter_parameters(resource: Resource) -> list[OpenApiParameter]:
     params = []
     for spec in resource.fields:
         kind = _TYPES.get(spec.type, "text")
+        pattern = {NUMBER: _NUMBER_PATTERN, OBJECT_ID: _ID_PATTERN}.get(spec.type, _TEXT_PATTERN)
+        schema = {"type": "string", "pattern": pattern}
         params.append(
             OpenApiParameter(
                 spec.key,
-                str,
+                schema,
                 description=(
                     f"Filter on `{spec.key}` ({kind}): `{spec.key}=v`, `{spec.key}!=v`, lists `a,b`, "
                     f"`{spec.key}<v`/`<=`/`>`/`>=`, `!{spec.key}` (no value)"
@@ -128,8 +161,19 @@ class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
         }
 
 
+# Empty means "not given" for these, as the original reads them (`page=&limit=` is the default).
+_BLANK_MEANS_ABSENT = frozenset({"limit", "page", "offset", "sort"})
+
+
 class ResourceAutoSchema(AutoSchema):
     """Documents the generic APIs from the view's `resource` and `kind`."""
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        for param in (operation or {}).get("parameters", []):
+            if param["in"] == "query" and param["name"] in _BLANK_MEANS_ABSENT:
+                param["allowEmptyValue"] = True
+        return operation
 
     def _resource_view(self):
         return getattr(self.view, "resource", None) is not None
@@ -140,7 +184,7 @@ class ResourceAutoSchema(AutoSchema):
             return params
         if self.view.kind == "favorite":
             return [*params, OpenApiParameter("id", str, OpenApiParameter.PATH, description="A 24-hex id.")]
-        params = [*params, *_pagination_parameters()]
+        params = [*params, *_pagination_parameters(self.view.resource)]
         if self.view.kind != "list":
             params.append(OpenApiParameter("id", str, OpenApiParameter.PATH, description="A 24-hex id, in any case."))
         if self.view.kind != "detail":
