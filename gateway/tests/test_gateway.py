@@ -411,3 +411,35 @@ def test_gateway_health(gateway):
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+# A the-one-api.dev access token (20 characters of nanoid's alphabet): unknown here.
+ONE_API_KEY = "Xq3_kP9-vLm2Zt7wBn4R"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v2/book",
+        f"/v2/book/{FELLOWSHIP_BOOK}/chapter?limit=2",
+        "/v2/chapter?sort=chapterName:des&limit=3",
+        f"/v2/movie/{FELLOWSHIP_MOVIE}",
+        "/v2/quote?limit=10&page=0&offset=0",
+        f"/v2/character/{GANDALF}",
+        f"/v2/character/{GANDALF}/quote?limit=2",
+    ],
+)
+def test_an_sdk_keeping_its_one_api_key_reads_as_anyone(gateway, path):
+    anonymous = get(gateway, path)
+    with_key = get(gateway, path, Authorization=f"Bearer {ONE_API_KEY}")
+
+    assert anonymous.status_code == 200, anonymous.text
+    assert with_key.status_code == 200, with_key.text
+    assert with_key.json() == anonymous.json()
+
+
+def test_the_one_api_key_opens_no_favorites(gateway):
+    response = get(gateway, "/v2/me/favorites/books", Authorization=f"Bearer {ONE_API_KEY}")
+
+    assert response.status_code == 401
+    assert response.json() == {"success": False, "message": "Unauthorized."}
