@@ -84,7 +84,9 @@ class PrivateResponseMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if "HTTP_AUTHORIZATION" in request.META or getattr(getattr(request, "user", None), "via", None):
+        # Open reads do not look at tokens, so the request's own spelling of one counts here.
+        sent_token = "HTTP_AUTHORIZATION" in request.META or "access_token" in request.GET
+        if sent_token or getattr(getattr(request, "user", None), "via", None):
             patch_cache_control(response, private=True)
             patch_vary_headers(response, ["Authorization"])
         return response
