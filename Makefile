@@ -28,6 +28,7 @@ OVERLAYS := dev prod
 
 .PHONY: help run stop status logs venv deploy-venv test test-services test-system lint format migrate load-data serve restart reload chaos \
 	up down images compose-check manifest-check k8s-env k8s-build deploy-check check-deploy bench bench-smoke clean check-python check-wrk
+.PHONY: openapi schemathesis
 
 help: ## List targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -170,6 +171,12 @@ lint: venv ## ruff lint and format check
 format: venv ## Fix what ruff can fix
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+openapi: venv ## Merge the services' OpenAPI schemas into gateway/docs/openapi.{json,yaml} (the gateway's /openapi.json)
+	$(BIN)/python gateway/openapi/build.py
+
+schemathesis: venv ## schemathesis against each service's own OpenAPI schema, a bounded budget (tests/contract)
+	$(BIN)/pytest tests/contract
 
 migrate: venv ## Create or update each service's own database
 	@for s in $(TARGETS); do (cd services/$$s && DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --no-input -v 1); done

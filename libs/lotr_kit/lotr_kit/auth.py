@@ -7,7 +7,8 @@ document: the last one fetched, or one provided by configuration), refreshed fro
 accounts service's JWKS URL, so a worker started while accounts is down still verifies.
 Anything else is an API key, checked with the accounts service over HTTP and remembered
 for LOTR_API_KEY_CACHE_SECONDS, which is how long a revoked key may still work. A token
-that is sent but not valid is a 401 everywhere; no token means an anonymous caller.
+that is sent but not valid is a 401 wherever tokens are looked at; no token means an
+anonymous caller. Open data reads do not look at tokens at all (`reads_ignore_tokens`).
 """
 
 import hashlib
@@ -250,6 +251,16 @@ def _verify_remotely(key: str) -> dict | None:
     if response.status_code == 404:
         return None
     raise AccountsUnavailable
+
+
+def reads_ignore_tokens(view) -> bool:
+    """Whether a read view looks at no token at all: the book routes never do, the other
+    /v2 data reads not while reads are open (LOTR_READS_REQUIRE_TOKEN off), as the original's
+    public routes do; so an SDK still sending its the-one-api.dev key works unchanged.
+    Views that need a user (favorites) always check the token."""
+    if any(isinstance(permission, IsTokenUser) for permission in view.get_permissions()):
+        return False
+    return getattr(view, "public", False) or not settings.LOTR_READS_REQUIRE_TOKEN
 
 
 class ReadsRequireToken(BasePermission):

@@ -16,9 +16,11 @@ resource is a parameter:
 | `budgetInMillions<100`, `<=`, `>`, `>=` | comparisons (numbers by value, text in binary order) |
 
 Values are cast by the field's type: numbers for numeric fields, 24-hex ids for `_id` and
-references. Filters on different fields are combined with AND. `sort=field:asc|desc`
-(several fields comma-separated, no direction means descending; nulls sort first
-ascending). `limit` (default 1000, capped at the server's maximum), `page` (from 1) or
-`offset` (from 0) select a slice; the envelope's keys tell which mode applied.
-Any malformed parameter is a 400 naming the problem; `access_token` is a token, never a filter.
+references. Filters on different fields are combined with AND. `sort=field:asc` sorts
+ascending (`asc` in any case); any other direction (`desc`, `des`) or none sorts descending,
+as the original; several fields comma-separated; nulls sort first ascending. `limit`
+(default 1000, capped at the server's maximum), `page` (from 1) or `offset` (from 0) select a
+slice; with an `offset`, `page` is ignored whatever its value, as the original; the envelope's
+keys tell which mode applied. Any malformed parameter is a 400 naming the problem;
+`access_token` is a token, never a filter.
 """

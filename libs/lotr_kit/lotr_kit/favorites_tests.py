@@ -73,7 +73,9 @@ def test_favorites_need_a_token(client, favorite_case, method):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("flaw", ["garbage", "expired", "other-key", "bad-api-key", "two-spaces"])
+@pytest.mark.parametrize(
+    "flaw", ["garbage", "expired", "other-key", "bad-api-key", "one-api-key", "two-spaces", "query-and-header"]
+)
 def test_favorites_refuse_bad_tokens(client, favorite_case, accounts_service, frodo, flaw):
     headers = {
         "garbage": bearer("not.a.jwt"),
@@ -86,10 +88,14 @@ def test_favorites_refuse_bad_tokens(client, favorite_case, accounts_service, fr
             )
         ),
         "bad-api-key": bearer("lotr_this-key-was-never-issued"),
+        # A the-one-api.dev token: open reads ignore it, favorites do not.
+        "one-api-key": bearer("Xq3_kP9-vLm2Zt7wBn4R"),
         "two-spaces": {"Authorization": f"Bearer  {frodo['access']}"},
+        "query-and-header": bearer(frodo["access"]),
     }[flaw]
+    query = f"?access_token={frodo['access']}" if flaw == "query-and-header" else ""
 
-    response = client.get(favorite_case.path, headers=headers)
+    response = client.get(favorite_case.path + query, headers=headers)
 
     assert response.status_code == 401, response.content
     assert response.json() == UNAUTHORIZED

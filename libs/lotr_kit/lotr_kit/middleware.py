@@ -5,6 +5,7 @@ import logging
 import re
 import uuid
 
+from django.core.exceptions import SuspiciousOperation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -86,7 +87,18 @@ class PrivateResponseMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if "HTTP_AUTHORIZATION" in request.META or getattr(getattr(request, "user", None), "via", None):
+        if _sent_token(request) or getattr(getattr(request, "user", None), "via", None):
             patch_cache_control(response, private=True)
             patch_vary_headers(response, ["Authorization"])
         return response
+
+
+def _sent_token(request) -> bool:
+    """Whether the request carries a token, in any spelling: open reads do not look at tokens,
+    so the request itself is asked."""
+    if "HTTP_AUTHORIZATION" in request.META:
+        return True
+    try:
+        return "access_token" in request.GET
+    except SuspiciousOperation:  # too many parameters: already answered with a 400
+        return False

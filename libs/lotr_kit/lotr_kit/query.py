@@ -116,8 +116,8 @@ class Query:
 def parse_query(params, resource: Resource, *, max_limit: int, filters: bool = True) -> Query:
     """Parse a request's QueryDict against `resource`; raise QueryError for bad input.
 
-    With `filters=False` (single-item routes) filter parameters are still validated but
-    not applied, as the original parses and then ignores them there.
+    With `filters=False` (single-item routes) filter parameters are ignored, unread, as the
+    original ignores them there (`/v2/character/{id}?foo=bar` is that character).
     """
     for key, values in params.lists():
         if "\x00" in key or any("\x00" in value for value in values):
@@ -125,14 +125,16 @@ def parse_query(params, resource: Resource, *, max_limit: int, filters: bool = T
             raise QueryError(f"Parameter {key!r} contains a NUL character.", param=key)
     window = parse_window(params, max_limit=max_limit)
     sort = parse_sort(params, resource)
-    clauses = parse_filters(params, resource)
-    return Query(clauses=clauses if filters else [], sort=sort, window=window)
+    clauses = parse_filters(params, resource) if filters else []
+    return Query(clauses=clauses, sort=sort, window=window)
 
 
 def parse_window(params, *, max_limit: int) -> Window:
     limit = _single(params, "limit")
-    page = _single(params, "page")
     offset = _single(params, "offset")
+    # With an offset, page is ignored whatever its value, as the original does (§4.2):
+    # real SDKs send page=0&offset=0 on every list.
+    page = _single(params, "page") if offset is None else None
     capped = False
     if limit is None:
         limit_value = min(DEFAULT_LIMIT, max_limit)
@@ -146,12 +148,18 @@ def parse_window(params, *, max_limit: int) -> Window:
 
 
 def parse_sort(params, resource: Resource) -> list[tuple[ResourceField, bool]]:
+    """`field:asc` (any case) ascends; any other direction, or none, descends, as in the
+    original (real SDKs send `field:des`). Several fields, comma-separated, are an extension."""
     raw = _single(params, "sort")
     if raw is None:
         return []
     ordering = []
     for part in raw.split(","):
-        key, _, direction = part.partition(":")
+        if part == "":
+            continue  # a stray comma (name:asc,) adds nothing
+        # As the original: the field, then the direction is the part after the first ':'.
+        key, *rest = part.split(":")
+        direction = rest[0] if rest else ""
         spec = resource.field(key)
         if spec is None:
             raise QueryError(
@@ -159,15 +167,8 @@ def parse_sort(params, resource: Resource) -> list[tuple[ResourceField, bool]]:
                 param="sort",
                 valid_fields=resource.keys,
             )
-        direction = direction.lower() or "desc"  # no direction is descending, as in the original
-        if direction in ("asc", "desc"):
-            # Nulls sort first ascending and last descending, as MongoDB orders them.
-            ordering.append((spec, direction == "desc"))
-        else:
-            raise QueryError(
-                f"Invalid sort direction '{direction}' for '{key}': use {key}:asc or {key}:desc.",
-                param="sort",
-            )
+        # Nulls sort first ascending and last descending, as MongoDB orders them.
+        ordering.append((spec, direction.lower() != "asc"))
     return ordering
 
 
@@ -263,12 +264,14 @@ def _cast_one(spec: ResourceField, raw: str, text: str, key: str) -> Any:
 
 def _cast_typed(spec: ResourceField, raw: str, text: str, key: str, *, literal: bool) -> Any:
     if spec.type == NUMBER:
+        if not literal and raw in ("true", "false"):
+            return 1.0 if raw == "true" else 0.0  # booleans cast to numbers, as mongoose does
         if not _NUMBER.fullmatch(raw):
             raise QueryError(f"Invalid filter '{text}': '{spec.key}' is a number and '{raw}' is not.", param=key)
-        number = int(raw, 16) if raw[:2].lower() == "0x" else float(raw)
-        if math.isinf(number):
-            raise QueryError(f"Invalid filter '{text}': '{raw}' is not a finite number.", param=key)
-        return number
+        # Infinity compares as in the original (runtimeInMinutes<Infinity is every movie);
+        # a decimal too large for a double becomes infinite in JavaScript too.
+        # Numbers are doubles, as in JavaScript: a long hex value is a large double, not an int.
+        return float(int(raw, 16)) if raw[:2].lower() == "0x" else float(raw)
     if spec.type == OBJECT_ID:
         if not _OBJECT_ID.fullmatch(raw):
             raise QueryError(

@@ -4,17 +4,28 @@ from functools import cache
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from .query import MAX_POSITION
 from .resources import NUMBER, OBJECT_ID, Resource
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+)
+class ErrorDetailField(serializers.Field):
+    """One parameter's problem: a sentence (query language) or a list of them (request bodies)."""
+
 
 ERROR = inline_serializer(
     "Error",
     {
         "success": serializers.BooleanField(),
         "message": serializers.CharField(),
-        "errors": serializers.DictField(child=serializers.CharField(), required=False),
+        "errors": serializers.DictField(
+            child=ErrorDetailField(), required=False, help_text="The problem per parameter or body field."
+        ),
         "valid_fields": serializers.ListField(child=serializers.CharField(), required=False),
     },
 )
@@ -54,17 +65,62 @@ def envelope_serializer(resource: Resource, name: str):
     )
 
 
-def _pagination_parameters() -> list[OpenApiParameter]:
+# The values each parameter takes, as JSON Schema patterns (ECMA dialect), so that a schema-valid
+# request is one the query language accepts and an invalid one is a 400 (checked by schemathesis).
+_NUMBER_VALUE = r"[+-]?(?:(?:[1-9][0-9]*|0)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|0[xX][0-9a-fA-F]+|[+-]?Infinity"
+_ID_VALUE = r"[0-9a-fA-F]{24}"
+
+
+def _value_pattern(one: str, plain: str) -> str:
+    """One `string(...)` value, or a comma-separated list of plain ones (a list splits at every
+    comma, so `string(...)` is a whole value or none)."""
+    return rf"^(?:string\((?:{one})\)|(?:{plain})(?:,(?:{plain}))*)?$"
+
+
+_NUMBER_PATTERN = _value_pattern(_NUMBER_VALUE, rf"{_NUMBER_VALUE}|true|false|null")
+_ID_PATTERN = _value_pattern(_ID_VALUE, rf"{_ID_VALUE}|null")
+_TEXT_PATTERN = r"^[^\u0000]*$"  # no NUL: no document holds one
+
+
+def _sort_pattern(resource: Resource) -> str:
+    one = rf"(?:(?:{'|'.join(resource.keys)})(?::[^,\u0000]*)?)?"
+    return rf"^{one}(?:,{one})*$"
+
+
+def _pagination_parameters(resource: Resource) -> list[OpenApiParameter]:
     return [
-        OpenApiParameter("limit", int, description="Documents per page (default 1000, at least 1)."),
-        OpenApiParameter("page", int, description="Page number from 1; the envelope then has no `offset`."),
-        OpenApiParameter("offset", int, description="Documents to skip; wins over `page`."),
+        OpenApiParameter(
+            "limit",
+            {"type": "integer", "minimum": 1},
+            description="Documents per page: default 1000, at least 1; above the server's maximum it is capped.",
+        ),
+        OpenApiParameter(
+            "page",
+            {"type": "integer", "minimum": 1, "maximum": MAX_POSITION},
+            description=(
+                "Page number from 1; the envelope then has no `offset`. "
+                "Ignored, whatever its value, when `offset` is given (as the original)."
+            ),
+        ),
+        OpenApiParameter(
+            "offset",
+            {"type": "integer", "minimum": 0, "maximum": MAX_POSITION},
+            description="Documents to skip (0 or more); wins over `page`.",
+        ),
         OpenApiParameter(
             "sort",
-            str,
-            description="`field:asc` or `field:desc`, several comma-separated (`race:asc,name:desc`).",
+            {"type": "string", "pattern": _sort_pattern(resource)},
+            description=(
+                "`field:asc` sorts ascending (`asc` in any case); any other direction (`desc`, `des`) "
+                "or none sorts descending, as the original. Several fields comma-separated "
+                "(`race:asc,name:desc`)."
+            ),
         ),
-        OpenApiParameter("access_token", str, description="A token, as an alternative to the Authorization header."),
+        OpenApiParameter(
+            "access_token",
+            {"type": "string", "pattern": _TEXT_PATTERN},
+            description="A token, as an alternative to the Authorization header; never a filter.",
+        ),
     ]
 
 
@@ -72,10 +128,12 @@ def _filter_parameters(resource: Resource) -> list[OpenApiParameter]:
     params = []
     for spec in resource.fields:
         kind = _TYPES.get(spec.type, "text")
+        pattern = {NUMBER: _NUMBER_PATTERN, OBJECT_ID: _ID_PATTERN}.get(spec.type, _TEXT_PATTERN)
+        schema = {"type": "string", "pattern": pattern}
         params.append(
             OpenApiParameter(
                 spec.key,
-                str,
+                schema,
                 description=(
                     f"Filter on `{spec.key}` ({kind}): `{spec.key}=v`, `{spec.key}!=v`, lists `a,b`, "
                     f"`{spec.key}<v`/`<=`/`>`/`>=`, `!{spec.key}` (no value)"
@@ -108,8 +166,19 @@ class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
         }
 
 
+# Empty means "not given" for these, as the original reads them (`page=&limit=` is the default).
+_BLANK_MEANS_ABSENT = frozenset({"limit", "page", "offset", "sort"})
+
+
 class ResourceAutoSchema(AutoSchema):
     """Documents the generic APIs from the view's `resource` and `kind`."""
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        for param in (operation or {}).get("parameters", []):
+            if param["in"] == "query" and param["name"] in _BLANK_MEANS_ABSENT:
+                param["allowEmptyValue"] = True
+        return operation
 
     def _resource_view(self):
         return getattr(self.view, "resource", None) is not None
@@ -120,7 +189,7 @@ class ResourceAutoSchema(AutoSchema):
             return params
         if self.view.kind == "favorite":
             return [*params, OpenApiParameter("id", str, OpenApiParameter.PATH, description="A 24-hex id.")]
-        params = [*params, *_pagination_parameters()]
+        params = [*params, *_pagination_parameters(self.view.resource)]
         if self.view.kind != "list":
             params.append(OpenApiParameter("id", str, OpenApiParameter.PATH, description="A 24-hex id, in any case."))
         if self.view.kind != "detail":
@@ -143,23 +212,19 @@ class ResourceAutoSchema(AutoSchema):
         responses = {200: envelope_serializer(self.view.resource, name), 400: ERROR, 404: ERROR}
         if self.view.kind == "list":
             del responses[404]
-        if self._needs_user():
+        if self._checks_tokens():
             responses[401] = ERROR
         for status in getattr(self.view, "extra_statuses", ()):
             responses[status] = ERROR
         return responses
 
-    def get_auth(self):
-        """Reads take a token but do not need one (unless the operator turns that on)."""
-        auth = super().get_auth()
-        if auth and not self._needs_user() and {} not in auth:
-            auth.append({})
-        return auth
+    # get_auth is drf-spectacular's own: security from the view's authenticators, which open
+    # reads do not have (lotr_kit.auth.reads_ignore_tokens). So only the paths that look at a
+    # token (favorites, and every non-book read when LOTR_READS_REQUIRE_TOKEN is on) show one.
 
-    def _needs_user(self) -> bool:
-        from .auth import IsTokenUser
-
-        return any(isinstance(p, IsTokenUser) for p in self.view.get_permissions())
+    def _checks_tokens(self) -> bool:
+        """Whether the view looks at tokens, so that a bad one can be a 401."""
+        return bool(self.view.get_authenticators())
 
     def get_description(self):
         if not self._resource_view():

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import sql
-from .auth import IsTokenUser
+from .auth import IsTokenUser, reads_ignore_tokens
 from .objectid import normalize_object_id
 from .query import Query, QueryError, parse_query
 from .regex import regex_budget
@@ -83,6 +83,10 @@ class ReadOnlyApi(APIView):
 
     http_method_names = ["get", "head"]
 
+    def get_authenticators(self):
+        # An open read answers the same whoever asks, so a token sent to it is not checked.
+        return [] if reads_ignore_tokens(self) else super().get_authenticators()
+
 
 class ResourceApi(ReadOnlyApi):
     resource: Resource
@@ -102,7 +106,7 @@ class ResourceListApi(ResourceApi):
 
 
 class ResourceDetailApi(ResourceApi):
-    """GET one item as a one-doc envelope; paging and sort apply, filters are validated only."""
+    """GET one item as a one-doc envelope; paging and sort apply, filters are ignored (as the original)."""
 
     kind = "detail"
 

@@ -70,9 +70,26 @@ class SignedInApi(AccountsApi):
         return user
 
 
+class StrictStrings:
+    """Input fields take JSON strings only, as the schema says: DRF would turn -1566 into "-1566"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class TextField(StrictStrings, serializers.CharField):
+    pass
+
+
+class EmailTextField(StrictStrings, serializers.EmailField):
+    pass
+
+
 class Credentials(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    email = EmailTextField(max_length=254)
+    password = TextField(max_length=128, trim_whitespace=False)
 
 
 class RegisterApi(AnonymousApi):
@@ -102,6 +119,7 @@ class LoginApi(AnonymousApi):
             ),
             400: ERROR,
             401: ERROR,
+            413: ERROR,
         },
     )
     def post(self, request):
@@ -115,18 +133,18 @@ class LoginApi(AnonymousApi):
 
 
 class RefreshInput(serializers.Serializer):
-    refresh = serializers.CharField(max_length=4096)
+    refresh = TextField(max_length=4096)
 
 
 class RefreshApi(AnonymousApi):
-    @extend_schema(tags=["auth"], request=RefreshInput, responses={200: TOKENS, 400: ERROR, 401: ERROR})
+    @extend_schema(tags=["auth"], request=RefreshInput, responses={200: TOKENS, 400: ERROR, 401: ERROR, 413: ERROR})
     def post(self, request):
         """New access and refresh tokens; the refresh token sent is used up."""
         return tokens_response(refresh_rotate(token=self.validated(RefreshInput)["refresh"]))
 
 
 class LogoutApi(AnonymousApi):
-    @extend_schema(tags=["auth"], request=RefreshInput, responses={200: SUCCESS, 400: ERROR, 401: ERROR})
+    @extend_schema(tags=["auth"], request=RefreshInput, responses={200: SUCCESS, 400: ERROR, 401: ERROR, 413: ERROR})
     def post(self, request):
         """Revoke the refresh token (and the tokens it was rotated from or into)."""
         refresh_revoke(token=self.validated(RefreshInput)["refresh"])
@@ -147,12 +165,12 @@ class MeApi(SignedInApi):
 
 
 class PasswordInput(serializers.Serializer):
-    old_password = serializers.CharField(max_length=128, trim_whitespace=False)
-    new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+    old_password = TextField(max_length=128, trim_whitespace=False)
+    new_password = TextField(max_length=128, trim_whitespace=False)
 
 
 class PasswordApi(SignedInApi):
-    @extend_schema(tags=["auth"], request=PasswordInput, responses={200: SUCCESS, 400: ERROR, 401: ERROR})
+    @extend_schema(tags=["auth"], request=PasswordInput, responses={200: SUCCESS, 400: ERROR, 401: ERROR, 413: ERROR})
     def post(self, request):
         """Change the password; every refresh token of the account stops working."""
         data = self.validated(PasswordInput)
@@ -161,7 +179,7 @@ class PasswordApi(SignedInApi):
 
 
 class KeyInput(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
+    name = TextField(max_length=100)
 
 
 def key_document(key: ApiKey) -> dict:
@@ -208,6 +226,7 @@ class KeyListApi(SignedInApi):
             201: inline_serializer("NewApiKey", {"key": serializers.CharField(), "api_key": KEY}),
             400: ERROR,
             401: ERROR,
+            413: ERROR,
         },
     )
     def post(self, request):

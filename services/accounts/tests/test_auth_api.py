@@ -101,7 +101,8 @@ def test_register_refuses_a_taken_email(client, registered):
         ("/auth/register", {"email": "pippin@example.com"}, "password: This field is required."),
         ("/auth/register", {"email": "not-an-email", "password": PASSWORD}, "email: Enter a valid email address."),
         ("/auth/register", {"email": ["a@b.c"], "password": PASSWORD}, "email: Enter a valid email address."),
-        ("/auth/register", {"email": "pippin@example.com", "password": 12345678}, None),
+        ("/auth/register", {"email": "pippin@example.com", "password": 12345678}, "password: Not a valid string."),
+        ("/auth/register", {"email": "pippin@example.com", "password": True}, "password: Not a valid string."),
         ("/auth/register", {"email": "pippin@example.com", "password": {"x": 1}}, "password: Not a valid string."),
         ("/auth/register", "[]", "Invalid data. Expected a dictionary, but got list."),
         ("/auth/register", '{"email": ', None),
@@ -110,6 +111,8 @@ def test_register_refuses_a_taken_email(client, registered):
         ("/auth/refresh", {}, "refresh: This field is required."),
         ("/auth/refresh", {"refresh": ["x"]}, "refresh: Not a valid string."),
         ("/auth/logout", {"refresh": None}, "refresh: This field may not be null."),
+        # A number is no JSON string, though DRF would turn it into one (the schema says string).
+        ("/auth/refresh", {"refresh": 12345}, "refresh: Not a valid string."),
         ("/auth/register", "[" * 3000 + "]" * 3000, "JSON parse error - nested too deeply."),
         ("/auth/register", {"email": "İ" * 200 + "@example.com", "password": PASSWORD}, None),
     ],
@@ -405,3 +408,13 @@ def test_signed_in_endpoints_answer_bad_input_with_400(client, login, path, body
     assert response.json()["success"] is False
     if message:
         assert response.json()["message"] == message
+
+
+@pytest.mark.parametrize("name", [-1566, 3.5, True, ["app"], None])
+def test_an_api_key_name_must_be_a_json_string(client, login, name):
+    tokens = login()
+
+    response = post(client, "/auth/keys", {"name": name}, **bearer(tokens["access"]))
+
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"]["name"]

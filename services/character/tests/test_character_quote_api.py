@@ -73,3 +73,22 @@ def test_character_quotes_need_a_token_when_reads_do(api, settings, movie_url):
     response = api.get(f"/v2/character/{GANDALF}/quote")
 
     assert response.status_code == 401, response.content
+
+
+def test_character_quotes_do_not_look_at_tokens_while_reads_are_open(api, movie_url):
+    # The movie service is down, so the 503 shows the token passed the character service
+    # unchecked (an unknown token would otherwise be a 401 before the call).
+    movie_url(f"http://127.0.0.1:{free_port()}")
+
+    response = api.get(f"/v2/character/{GANDALF}/quote", Authorization="Bearer Xq3_kP9-vLm2Zt7wBn4R")
+
+    assert response.status_code == 503, response.content
+
+
+def test_character_quotes_refuse_a_bad_token_when_reads_need_one(api, settings, movie_url):
+    settings.LOTR_READS_REQUIRE_TOKEN = True
+    movie_url(f"http://127.0.0.1:{free_port()}")
+
+    response = api.get(f"/v2/character/{GANDALF}/quote", Authorization="Bearer Xq3_kP9-vLm2Zt7wBn4R")
+
+    assert response.status_code == 401, response.content
