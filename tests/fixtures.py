@@ -48,10 +48,10 @@ def start_service(service_env, tmp_path_factory):
     started: list[ServiceProcess] = []
     logs = tmp_path_factory.mktemp("service-logs")
 
-    def start(service: str, **settings: str) -> ServiceProcess:
+    def start(service: str, port: int | None = None, **settings: str) -> ServiceProcess:
         env = {**service_env(service), **settings}
         process = ServiceProcess(
-            REPO / "services" / service, env, access_log=logs / f"{service}-{len(started)}.log"
+            REPO / "services" / service, env, access_log=logs / f"{service}-{len(started)}.log", port=port
         ).start()
         started.append(process)
         return process
