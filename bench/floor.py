@@ -47,7 +47,7 @@ class GranianApp(Process):
 
 
 def main() -> None:
-    data_dir = os.environ.get("LOTR_DATA_DIR") or str(REPO.parent / "shared" / "data" / "one-api")
+    data_dir = os.environ.get("LOTR_DATA_DIR") or str(REPO / "data" / "one-api")
     pg = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
     os.environ["CHARACTER_DATABASE_URL"] = f"{pg}/lotr_floor_character"
     tmp = Path(tempfile.mkdtemp(prefix="lotr-floor-"))

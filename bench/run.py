@@ -114,7 +114,7 @@ def main() -> None:
     args = parser.parse_args()
     seconds = 1 if args.smoke else args.seconds
 
-    data_dir = Path(os.environ.get("LOTR_DATA_DIR") or REPO.parent / "shared" / "data" / "one-api")
+    data_dir = Path(os.environ.get("LOTR_DATA_DIR") or REPO / "data" / "one-api")
     if not (data_dir / "quotes.csv").is_file():
         sys.exit(f"No dataset at {data_dir}: set LOTR_DATA_DIR to the full One API CSVs.")
     pg = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")

@@ -1,6 +1,6 @@
 """The One API query language: filters, sort and pagination parsed and validated.
 
-Follows `shared/spec/one-api-compat.md` §4–§6 with the project's decisions: every
+Follows The One API's query language (docs/compatibility.md) with the project's decisions: every
 well-formed request means what it means on the original, every malformed one is a
 400 naming the problem instead of the original's 500 or odd 200.
 """
