@@ -30,7 +30,8 @@ def secrets_sent(start_gateway, services, upstreams):
         requests.get(f"{url}/v2/me/favorites/books?access%5Ftoken={key}", timeout=10),
         requests.get(f"{url}/v2/me/favorites/books?access_token={key}&access_token={key}&limit=x", timeout=10),
         requests.get(f"{url}/v2/me/favorites/movies?access_token={key}", timeout=10),  # service down
-        requests.get(f"{url}/v2/character?access_token={key[:-1]}Z", timeout=10),  # not a key: 401
+        # Not a key: 401 where tokens are looked at (open reads ignore them).
+        requests.get(f"{url}/v2/me/favorites/characters?access_token={key[:-1]}Z", timeout=10),
         requests.get(f"{url}/v2/me/favorites/quotes", headers={"Authorization": f"Bearer {jwt}"}, timeout=10),
     ]
     time.sleep(1)  # the access logs are written after the answers

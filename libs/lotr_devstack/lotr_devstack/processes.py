@@ -348,7 +348,10 @@ class GatewayProcess(Process):
         redactor = subprocess.Popen(
             [str(BIN / "python"), str(REPO / "gateway" / "redact_errors.py"), str(self.error_log)],
             stdin=subprocess.PIPE,
+            # Nothing of the caller's: a command that started the gateway and ended must not
+            # leave its output pipes held open by the filter.
             stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
         try:
