@@ -34,8 +34,6 @@ from .objectid import normalize_object_id
 logger = logging.getLogger("lotr_kit.events")
 
 EVENTS = Exchange("lotr.events", type="topic", durable=True)
-RETRY = Exchange("lotr.events.retry", type="direct", durable=True)
-DEAD = Exchange("lotr.events.dead", type="direct", durable=True)
 TRIES_HEADER = "x-lotr-tries"
 
 PUBLISHED = Counter("lotr_events_published_total", "Outbox events the broker confirmed.", ["type"])
@@ -65,22 +63,15 @@ def queue_name(consumer: str) -> str:
 
 
 def consumer_queue(consumer: str) -> Queue:
-    """Durable, bound to every event and to its own retries."""
-    return Queue(
-        queue_name(consumer),
-        exchange=EVENTS,
-        routing_key="#",
-        durable=True,
-        bindings=None,
-    )
+    """Durable, bound to every event. Retries and dead letters go straight to a queue by its
+    name (the default exchange), which RabbitMQ and the development broker both route."""
+    return Queue(queue_name(consumer), exchange=EVENTS, routing_key="#", durable=True)
 
 
 def _declare(channel, consumer: str) -> None:
-    queue = consumer_queue(consumer)(channel)
-    queue.declare()
-    queue.bind_to(exchange=RETRY, routing_key=consumer)
-    dead = Queue(queue_name(consumer) + ".dead", exchange=DEAD, routing_key=consumer, durable=True)(channel)
-    dead.declare()
+    EVENTS(channel).declare()
+    consumer_queue(consumer)(channel).declare()
+    Queue(queue_name(consumer) + ".dead", durable=True)(channel).declare()
 
 
 def broker_url() -> str:
@@ -97,7 +88,8 @@ def connection() -> Connection:
         Path(url.removeprefix("sqla+sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     # Publisher confirms: a publish returns once RabbitMQ has the message (ignored by the
     # development broker, whose publish is a committed SQLite insert).
-    return Connection(url, transport_options={"confirm_publish": True}, connect_timeout=5)
+    options = {"confirm_publish": True} if url.startswith(("amqp", "pyamqp")) else {}
+    return Connection(url, transport_options=options, connect_timeout=5)
 
 
 # ---- outbox ------------------------------------------------------------------------------
@@ -157,9 +149,6 @@ def relay_forever(*, interval: float, consumers: list[str], once: bool = False, 
             with connection() as conn:
                 conn.ensure_connection(max_retries=1)
                 channel = conn.channel()
-                EVENTS(channel).declare()
-                RETRY(channel).declare()
-                DEAD(channel).declare()
                 for consumer in consumers:
                     _declare(channel, consumer)
                 producer = conn.Producer(channel)
@@ -276,8 +265,8 @@ class Worker(ConsumerProducerMixin):
             headers = {TRIES_HEADER: tries, "x-lotr-error": f"{type(error).__name__}: {error}"[:500]}
             self.producer.publish(
                 message.body,
-                exchange=DEAD if dead else RETRY,
-                routing_key=self.consumer,
+                exchange="",
+                routing_key=queue_name(self.consumer) + (".dead" if dead else ""),
                 headers=headers,
                 content_type=message.content_type or "application/octet-stream",
                 content_encoding=message.content_encoding or "binary",

@@ -1,7 +1,6 @@
 """This service's event worker: consumes lotr.<LOTR_EVENTS_CONSUMER>.events (docs/events.md)."""
 
 import contextlib
-import logging
 from pathlib import Path
 
 from django.conf import settings
@@ -19,7 +18,6 @@ class Command(BaseCommand):
         parser.add_argument("--heartbeat", type=Path, help="A file touched every second or so (liveness probes).")
 
     def handle(self, *args, metrics_port, heartbeat, **options):
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
         consumer = getattr(settings, "LOTR_EVENTS_CONSUMER", "")
         if not consumer:
             raise CommandError("This service consumes no events (LOTR_EVENTS_CONSUMER is not set).")

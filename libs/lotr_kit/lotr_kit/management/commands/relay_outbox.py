@@ -1,6 +1,5 @@
 """Publish this service's outbox to the broker (docs/events.md)."""
 
-import logging
 from pathlib import Path
 
 from django.conf import settings
@@ -20,7 +19,6 @@ class Command(BaseCommand):
         parser.add_argument("--heartbeat", type=Path, help="A file touched every round (liveness probes).")
 
     def handle(self, *args, interval, once, metrics_port, heartbeat, **options):
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
         consumers = list(getattr(settings, "LOTR_EVENTS_CONSUMERS", []))
         if metrics_port:
             start_http_server(metrics_port, addr="0.0.0.0")
