@@ -14,7 +14,6 @@ is published again with its try count, behind the others; after LOTR_EVENTS_MAX_
 goes to the dead-letter queue lotr.<name>.events.dead (`manage.py events_status`).
 """
 
-import contextlib
 import json
 import logging
 import time
@@ -218,7 +217,7 @@ class Worker(ConsumerProducerMixin):
 
     def __init__(self, conn: Connection, consumer: str, *, max_tries: int, heartbeat: Path | None = None):
         self.connection, self.consumer, self.max_tries, self.heartbeat = conn, consumer, max_tries, heartbeat
-        self.last_depth = 0.0
+        self.last_depth, self.depth_channel = 0.0, None
 
     def get_consumers(self, Consumer, channel):
         _declare(channel, self.consumer)
@@ -230,12 +229,17 @@ class Worker(ConsumerProducerMixin):
     def on_iteration(self):
         if self.heartbeat is not None:
             self.heartbeat.touch()
-        if time.monotonic() - self.last_depth > 10:
+        # Queue depths on RabbitMQ only: the development broker's channels each keep a
+        # database session (and its read lock) open; `manage.py events_status` reads it there.
+        if self.connection.transport.driver_type == "amqp" and time.monotonic() - self.last_depth > 10:
             self.last_depth = time.monotonic()
             try:
+                if self.depth_channel is None:
+                    self.depth_channel = self.producer_connection.channel()
                 for name in (queue_name(self.consumer), queue_name(self.consumer) + ".dead"):
-                    QUEUE_DEPTH.labels(name).set(queue_depth(self.producer_connection, name))
+                    QUEUE_DEPTH.labels(name).set(queue_depth(self.depth_channel, name))
             except Exception as error:  # a metric is never worth stopping for
+                self.depth_channel = None
                 logger.info("queue depth not read: %s", error)
 
     def on_message(self, message):
@@ -281,16 +285,12 @@ class Worker(ConsumerProducerMixin):
                 logger.warning("worker %s: try %d failed: %s", self.consumer, tries, error)
 
 
-def queue_depth(conn: Connection, name: str) -> int:
+def queue_depth(channel, name: str) -> int:
     """Messages ready in a queue (a passive declare: a missing queue is 0)."""
-    channel = conn.channel()
     try:
         return Queue(name, durable=True)(channel).queue_declare(passive=True).message_count
     except Exception:
         return 0
-    finally:
-        with contextlib.suppress(Exception):
-            channel.close()
 
 
 def safe_broker_url() -> str:

@@ -18,9 +18,10 @@ class Command(BaseCommand):
         try:
             with connection() as conn:
                 conn.ensure_connection(max_retries=1)
+                channel = conn.channel()
                 for consumer in consumers:
-                    waiting = queue_depth(conn, queue_name(consumer))
-                    dead = queue_depth(conn, queue_name(consumer) + ".dead")
+                    waiting = queue_depth(channel, queue_name(consumer))
+                    dead = queue_depth(channel, queue_name(consumer) + ".dead")
                     dead_total += dead
                     parts.append(f"{consumer} {waiting} waiting, {dead} dead")
         except Exception as error:
