@@ -29,6 +29,7 @@ from kombu.mixins import ConsumerProducerMixin
 from prometheus_client import Counter, Gauge, Histogram
 
 from .objectid import normalize_object_id
+from .revocation import KEEP
 
 logger = logging.getLogger("lotr_kit.events")
 
@@ -187,6 +188,8 @@ def user_deleted(data: dict) -> None:
         raise MalformedEvent(f"user.deleted without a valid user_id: {data.get('user_id')!r}")
     with transaction.atomic():
         RevokedUser.objects.bulk_create([RevokedUser(user_id=user_id)], ignore_conflicts=True)
+        # Kept longer than any token of theirs lives (lotr_kit/revocation.py), then pruned.
+        RevokedUser.objects.filter(revoked_at__lt=timezone.now() - 2 * KEEP).delete()
         for label in getattr(settings, "LOTR_USER_DATA_MODELS", []):
             apps.get_model(label).objects.filter(user_id=user_id).delete()
 
