@@ -18,7 +18,7 @@ import argparse
 import os
 import sys
 
-from .local import PARTS, SERVICES, LocalStack, StackError
+from .local import EVENT_PARTS, PARTS, SERVICES, LocalStack, StackError
 from .processes import StartError
 
 
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("stop")
     commands.add_parser("status")
     logs = commands.add_parser("logs")
-    logs.add_argument("part", nargs="?", choices=PARTS)
+    logs.add_argument("part", nargs="?", choices=(*PARTS, *EVENT_PARTS))
     logs.add_argument("-n", "--lines", type=int, default=40)
     restart = commands.add_parser("restart")
     restart.add_argument("part", nargs="?", choices=PARTS)

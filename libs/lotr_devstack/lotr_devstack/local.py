@@ -20,6 +20,7 @@ import os
 import re
 import secrets
 import signal
+import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from .processes import (
     BIN,
     REPO,
     GatewayProcess,
+    Process,
     ServiceProcess,
     StartError,
     answers_200,
@@ -43,6 +45,13 @@ from .processes import (
 
 SERVICES = ("accounts", "book", "movie", "character")
 PARTS = (*SERVICES, "gateway")
+# Event parts (docs/events.md): no port; each is a manage.py command of its service.
+EVENT_PARTS = {
+    "relay": ("accounts", "relay_outbox"),
+    "book-worker": ("book", "consume_events"),
+    "movie-worker": ("movie", "consume_events"),
+    "character-worker": ("character", "consume_events"),
+}
 DEFAULT_PORTS = {"book": 8001, "movie": 8002, "character": 8003, "accounts": 8004, "gateway": 8080}
 SAMPLE = REPO / "data" / "sample"
 
@@ -125,6 +134,12 @@ class LocalStack:
             env.setdefault("MOVIE_SERVICE_URL", self.url("movie"))
         if service == "movie":
             env.setdefault("CHARACTER_SERVICE_URL", self.url("character"))  # expand, characterName
+        if service == "accounts":  # GET /auth/me/export reads the favorites of every service
+            for other in ("book", "movie", "character"):
+                env.setdefault(f"{other.upper()}_SERVICE_URL", self.url(other))
+        # The events' broker: RabbitMQ when LOTR_BROKER_URL names one, else the development
+        # broker, one SQLite file of this stack (docs/events.md).
+        env.setdefault("LOTR_BROKER_URL", f"sqla+sqlite:///{self.var / 'events-broker.sqlite3'}")
         env["LOTR_STACK_DIR"] = str(self.var)
         return env
 
@@ -146,7 +161,8 @@ class LocalStack:
 
     def record(self, part: str, pgid: int) -> None:
         self.run_dir.mkdir(parents=True, exist_ok=True)
-        entry = {"pgid": pgid, "start_time": start_time(pgid), "port": self.port(part)}
+        port = 0 if part in EVENT_PARTS else self.port(part)
+        entry = {"pgid": pgid, "start_time": start_time(pgid), "port": port}
         self.record_path(part).write_text(json.dumps(entry))
 
     def state(self, part: str) -> PartState:
@@ -250,6 +266,33 @@ class LocalStack:
         self.record(service, process.pgid)
         return process
 
+    def spawn_event_part(self, part: str) -> Process:
+        service, command = EVENT_PARTS[part]
+        process = Process(
+            [str(BIN / "python"), "manage.py", command],
+            name=part,
+            cwd=REPO / "services" / service,
+            env=self.service_env(service),
+            log=self.logs / f"{part}.log",
+        )
+        process.start()
+        self.record(part, process.pgid)
+        return process
+
+    def start_events(self) -> None:
+        """The relay and the workers, once their services are migrated; a part that exits at
+        once (a broker URL that does not parse, say) fails the start like a service would."""
+        began = time.monotonic()
+        self.say("== Starting the events' relay and workers")
+        processes = {part: self.spawn_event_part(part) for part in EVENT_PARTS}
+        time.sleep(1.5)
+        for part, process in processes.items():
+            if process.process.poll() is not None:
+                raise StackError(f"{part} exited with {process.process.returncode}; see `make logs` ({part}.log).")
+        broker = self.service_env("accounts")["LOTR_BROKER_URL"]
+        where = "the development broker (SQLite)" if broker.startswith("sqla+") else "LOTR_BROKER_URL"
+        self.say(f"   running in {seconds(began)} on {where}: {', '.join(EVENT_PARTS)}")
+
     def wait_ready(self, part: str, process) -> None:
         timeout = float(self.environ.get("STACK_START_TIMEOUT", "60"))
         deadline = time.monotonic() + timeout
@@ -325,6 +368,9 @@ class LocalStack:
                     self.wait_ready(service, processes[service])
                     self.check_ownership(service)
                 self.say(f"   ready in {seconds(began)}: " + ", ".join(f"{s} {self.url(s)}" for s in services))
+            if set(SERVICES) <= set(parts):
+                started.extend(EVENT_PARTS)
+                self.start_events()
             if "gateway" in parts:
                 began = time.monotonic()
                 self.say("== Starting the gateway (nginx)")
@@ -372,6 +418,8 @@ The LotR API runs at {base} (started in {seconds(began)}), serving {self.data_de
 
     def stop(self, parts=PARTS) -> list[str]:
         stopped = []
+        if set(SERVICES) <= set(parts):
+            parts = (*parts, *EVENT_PARTS)  # the workers and the relay go first
         for part in reversed(parts):  # the gateway first: no new requests reach a stopping service
             if self.stop_part(part):
                 stopped.append(part)
@@ -422,11 +470,31 @@ The LotR API runs at {base} (started in {seconds(began)}), serving {self.data_de
             elif current.state == "stopped" and ports.answers(port):
                 line += f"\n{'':17}port {port} is answered by a process NOT started by this stack"
             lines.append(line)
+        for part in EVENT_PARTS:
+            current = self.state(part)
+            text = {"running": "running", "orphaned": "ORPHANED (make stop ends it)"}.get(current.state, "stopped")
+            detail = f"pgid {current.pgid}" if current.pgid else ""
+            lines.append(f"{part:16} {text:24} {detail}".rstrip())
+        if self.state("relay").state == "running":
+            lines.append(self.events_status())
         return lines
+
+    def events_status(self) -> str:
+        """`manage.py events_status` of accounts: unsent outbox rows, waiting and dead events."""
+        result = subprocess.run(
+            [str(BIN / "python"), "manage.py", "events_status"],
+            cwd=REPO / "services" / "accounts",
+            env=self.service_env("accounts"),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        problem = last_line(result.stderr).replace("CommandError: ", "") if result.returncode else ""
+        return "  ".join(part for part in (result.stdout.strip(), problem) if part)
 
     def tail(self, part: str | None, lines: int) -> list[str]:
         out = []
-        for name in [part] if part else PARTS:
+        for name in [part] if part else (*PARTS, *EVENT_PARTS):
             for path in self.log_of(name):
                 out.append(f"==> {self.shown(path)} <==")
                 if path.exists():

@@ -3,7 +3,7 @@ from django.db.backends.signals import connection_created
 
 
 class LotrKitConfig(AppConfig):
-    """Installed in every service for the hooks below; the kit has no models."""
+    """Installed in every service for the hooks below and the event tables (models.py)."""
 
     name = "lotr_kit"
     label = "lotr_kit"

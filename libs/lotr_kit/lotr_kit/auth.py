@@ -32,6 +32,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 
 from .client import ServiceClient, ServiceUnavailable
+from .revocation import revoked_users
 
 # The only shape the accounts service issues (`lotr_` + 32 random bytes, URL-safe base64):
 # anything else is refused here, without asking accounts.
@@ -83,9 +84,10 @@ class TokenAuthentication(BaseAuthentication):
         token = token_from_request(request)
         if token is None:
             return None
-        if token.count(".") == 2:
-            return jwt_user(token), token
-        return api_key_user(token), token
+        user = jwt_user(token) if token.count(".") == 2 else api_key_user(token)
+        if user.id in revoked_users:  # a deleted account (lotr_kit/revocation.py)
+            raise exceptions.AuthenticationFailed("This account does not exist any more.")
+        return user, token
 
     def authenticate_header(self, request):
         # A value makes DRF answer 401 rather than 403; the error handler sends no

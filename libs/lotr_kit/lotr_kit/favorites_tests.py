@@ -217,3 +217,50 @@ def test_a_revoked_api_key_stops_working_after_the_cache_time(client, favorite_c
     assert revoked.status_code == 204
     assert response.status_code == 401
     assert response.json() == UNAUTHORIZED
+
+
+@pytest.fixture
+def gollum(signed_in):
+    """A user of their own: deleted by the test, so no other test's user is revoked."""
+    from lotr_kit.revocation import revoked_users
+
+    yield signed_in("gollum@misty-mountains.me")
+    revoked_users.ids, revoked_users.read_at = frozenset(), float("-inf")  # the rows are rolled back
+
+
+@pytest.mark.django_db
+def test_user_deleted_removes_the_favorites_and_refuses_every_token_even_cached(
+    client, favorite_case, gollum, sam, settings
+):
+    """The worker's handler of `user.deleted` (lotr_kit.events; the broker's side is in
+    tests/system/test_account_deletion.py): the user's rows go, other users' stay, and a
+    token of the user is refused though its API-key check is still cached."""
+    from lotr_kit.events import user_deleted
+    from lotr_kit.models import RevokedUser
+
+    settings.LOTR_REVOCATION_REFRESH_SECONDS = 0
+    settings.LOTR_API_KEY_CACHE_SECONDS = 300
+    item = f"{favorite_case.path}/{favorite_case.first['_id']}"
+    for user in (gollum, sam):
+        assert client.put(item, headers=bearer(user["access"])).status_code == 204
+    assert client.get(favorite_case.path, headers=bearer(gollum["access_token"])).status_code == 200  # cached
+
+    user_deleted({"user_id": gollum["id"]})
+    user_deleted({"user_id": gollum["id"]})  # again: at least once delivery
+
+    assert RevokedUser.objects.filter(user_id=gollum["id"]).count() == 1
+    for token in (gollum["access"], gollum["access_token"]):
+        refused = client.get(favorite_case.path, headers=bearer(token))
+        assert refused.status_code == 401, refused.content
+        assert refused.json() == UNAUTHORIZED
+    kept = client.get(favorite_case.path, headers=bearer(sam["access"])).json()
+    assert [doc["_id"] for doc in kept["docs"]] == [favorite_case.first["_id"]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", [{}, {"user_id": "not-an-id"}, {"user_id": None}])
+def test_user_deleted_without_a_valid_user_id_is_malformed(data):
+    from lotr_kit.events import MalformedEvent, user_deleted
+
+    with pytest.raises(MalformedEvent):
+        user_deleted(data)

@@ -63,6 +63,14 @@ LOTR_READS_REQUIRE_TOKEN = env_bool("LOTR_READS_REQUIRE_TOKEN", False)
 ACCOUNTS_SERVICE_URL = env_str("ACCOUNTS_SERVICE_URL", "http://127.0.0.1:8004")
 # How long an API key's check is remembered: a revoked key works at most this long.
 LOTR_API_KEY_CACHE_SECONDS = env_int("LOTR_API_KEY_CACHE_SECONDS", 30, minimum=0)
+# How often a process rereads the users whose tokens are refused (deleted accounts): a
+# deletion reaches every token check at most this long after the service's worker saw it.
+LOTR_REVOCATION_REFRESH_SECONDS = env_float("LOTR_REVOCATION_REFRESH_SECONDS", 1.0)
+# The message broker of the events (docs/events.md): RabbitMQ, e.g. amqp://guest:guest@127.0.0.1:5672//;
+# unset, the development broker, a SQLite file under var/ (not for production).
+LOTR_BROKER_URL = env_str("LOTR_BROKER_URL", "")
+# A failing event is tried this many times, then moved to the service's dead-letter queue.
+LOTR_EVENTS_MAX_TRIES = env_int("LOTR_EVENTS_MAX_TRIES", 5, minimum=1)
 # Calls to other services; past them (after retries on connection failures and 502-504), a 503.
 SERVICE_CONNECT_TIMEOUT = env_float("SERVICE_CONNECT_TIMEOUT", 1.0)
 SERVICE_READ_TIMEOUT = env_float("SERVICE_READ_TIMEOUT", 10.0)

@@ -1,3 +1,7 @@
+import time
+
+import jwt
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import Http404
 from django.utils.cache import patch_cache_control
@@ -10,6 +14,7 @@ from lotr_kit.auth import IsTokenUser
 from lotr_kit.objectid import normalize_object_id
 from lotr_kit.schema import ERROR
 
+from .export import user_export
 from .models import ApiKey, User
 from .services import (
     AccountError,
@@ -19,6 +24,7 @@ from .services import (
     password_change,
     refresh_revoke,
     refresh_rotate,
+    user_delete,
     user_login,
     user_register,
 )
@@ -157,11 +163,42 @@ USER = inline_serializer(
 )
 
 
+class DeleteInput(serializers.Serializer):
+    password = serializers.CharField(max_length=128, trim_whitespace=False, required=False)
+
+
 class MeApi(SignedInApi):
     @extend_schema(tags=["auth"], responses={200: USER, 401: ERROR})
     def get(self, request):
         user = self.user()
         return Response({"id": user.id, "email": user.email, "date_joined": user.date_joined.isoformat()})
+
+    @extend_schema(tags=["auth"], request=DeleteInput, responses={204: None, 401: ERROR, 403: ERROR})
+    def delete(self, request):
+        """Delete the account, with the password in the body, or with an access JWT signed in
+        the last ACCOUNTS_DELETE_FRESH_SECONDS (300). API keys and refresh tokens go at once;
+        every service deletes the user's favorites and refuses their tokens within seconds."""
+        user = self.user()
+        # No body at all (a plain DELETE with a fresh JWT) is no confirmation error.
+        password = self.validated(DeleteInput).get("password") if request.body else None
+        if password is not None:
+            if not user.check_password(password):
+                raise AccountError("The password is not correct.", status=403)
+        elif not self.fresh_jwt():
+            raise AccountError(
+                'Confirm the deletion: send your password ({"password": ...}), or sign in again and '
+                f"send the new access JWT within {settings.ACCOUNTS_DELETE_FRESH_SECONDS} seconds.",
+                status=403,
+            )
+        user_delete(user=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def fresh_jwt(self) -> bool:
+        if self.request.user.via != "jwt":
+            return False
+        # The signature was checked by the authentication already; only its age is read here.
+        issued = jwt.decode(self.request.auth, options={"verify_signature": False}).get("iat", 0)
+        return time.time() - float(issued) <= settings.ACCOUNTS_DELETE_FRESH_SECONDS
 
 
 class PasswordInput(serializers.Serializer):
@@ -263,3 +300,27 @@ class KeyVerifyInternalApi(AnonymousApi):
         if owner is None:
             raise Http404
         return Response(owner)
+
+
+class MeExportApi(SignedInApi):
+    @extend_schema(
+        tags=["auth"],
+        responses={
+            200: inline_serializer(
+                "Export",
+                {
+                    "user": serializers.DictField(),
+                    "api_keys": serializers.ListField(child=serializers.DictField()),
+                    "sessions": serializers.ListField(child=serializers.DictField()),
+                    "favorites": serializers.DictField(child=serializers.ListField(child=serializers.DictField())),
+                },
+            ),
+            401: ERROR,
+            503: ERROR,
+        },
+    )
+    def get(self, request):
+        """Everything stored about the account: the account, its API keys (never the keys
+        themselves), its sessions, and its favorites in every service."""
+        authorization = f"Bearer {request.auth}"
+        return tokens_response(user_export(user=self.user(), authorization=authorization))

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from lotr_kit.events import outbox_add
+
 from .models import ApiKey, RefreshToken, User
 from .tokens import access_token_issue, refresh_token_decode, refresh_token_sign
 
@@ -155,3 +157,14 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
     user.save(update_fields=["password"])
     # Sessions elsewhere end: refresh tokens stop working (access tokens expire on their own).
     RefreshToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def user_delete(*, user: User) -> None:
+    """The account, its API keys and refresh tokens go in one transaction, with a
+    `user.deleted` event in the outbox of that same transaction: the relay announces it to
+    every service, whose workers delete the user's data and refuse their tokens (docs/events.md)."""
+    with transaction.atomic():
+        outbox_add("user.deleted", {"user_id": user.id})
+        ApiKey.objects.filter(user=user).delete()
+        RefreshToken.objects.filter(user=user).delete()
+        user.delete()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("auth/refresh", apis.RefreshApi.as_view(), name="refresh"),
     path("auth/logout", apis.LogoutApi.as_view(), name="logout"),
     path("auth/me", apis.MeApi.as_view(), name="me"),
+    path("auth/me/export", apis.MeExportApi.as_view(), name="me-export"),
     path("auth/password", apis.PasswordApi.as_view(), name="password"),
     path("auth/keys", apis.KeyListApi.as_view(), name="keys"),
     path("auth/keys/<str:id>", apis.KeyDetailApi.as_view(), name="key"),

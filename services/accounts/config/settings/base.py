@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from lotr_kit.env import env_int, env_str
+from lotr_kit.env import env_int, env_list, env_str
 from lotr_kit.settings import *  # noqa: F403  shared defaults, see libs/lotr_kit/lotr_kit/settings.py
 from lotr_kit.settings import COMMON_APPS, database_from_env, spectacular_settings
 
@@ -48,3 +48,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024
 SPECTACULAR_SETTINGS = spectacular_settings(
     title="Accounts service", description="Users, logins (JWT access and refresh tokens) and API keys."
 )
+
+# Events (docs/events.md): `manage.py relay_outbox` publishes this service's outbox and declares
+# the durable queue of each consumer first, so a worker that never ran yet misses nothing.
+LOTR_EVENTS_CONSUMERS = env_list("LOTR_EVENTS_CONSUMERS", ["book", "movie", "character"])
+# Where GET /auth/me/export reads the user's favorites, with the caller's own token.
+BOOK_SERVICE_URL = env_str("BOOK_SERVICE_URL", "http://127.0.0.1:8001")
+MOVIE_SERVICE_URL = env_str("MOVIE_SERVICE_URL", "http://127.0.0.1:8002")
+CHARACTER_SERVICE_URL = env_str("CHARACTER_SERVICE_URL", "http://127.0.0.1:8003")
+# DELETE /auth/me without the password: only with an access JWT at most this old.
+ACCOUNTS_DELETE_FRESH_SECONDS = env_int("ACCOUNTS_DELETE_FRESH_SECONDS", 300, minimum=1)

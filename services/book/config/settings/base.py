@@ -26,3 +26,8 @@ STATIC_ROOT = env_str("DJANGO_STATIC_ROOT") or None
 LOTR_DATA_DIR = env_str("LOTR_DATA_DIR") or str(REPO_DIR / "data" / "sample")
 
 SPECTACULAR_SETTINGS = spectacular_settings(title="Book service", description="Books and their chapters.")
+
+# Events (docs/events.md): this service's worker consumes lotr.book.events; on user.deleted it
+# deletes the user's rows of these models and refuses the user's tokens from then on.
+LOTR_EVENTS_CONSUMER = "book"
+LOTR_USER_DATA_MODELS = ["books.FavoriteBook"]

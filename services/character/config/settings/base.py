@@ -31,3 +31,8 @@ SPECTACULAR_SETTINGS = spectacular_settings(
 
 # The movie service answers /v2/character/{id}/quote; a slow or absent one means a 503.
 MOVIE_SERVICE_URL = env_str("MOVIE_SERVICE_URL", "http://127.0.0.1:8002")
+
+# Events (docs/events.md): this service's worker consumes lotr.character.events; on user.deleted it
+# deletes the user's rows of these models and refuses the user's tokens from then on.
+LOTR_EVENTS_CONSUMER = "character"
+LOTR_USER_DATA_MODELS = ["characters.FavoriteCharacter"]

@@ -31,3 +31,7 @@ SPECTACULAR_SETTINGS = spectacular_settings(title="Movie service", description="
 CHARACTER_SERVICE_URL = env_str("CHARACTER_SERVICE_URL", "http://127.0.0.1:8003")
 # How long a character fetched for `expand=character` is reused: characters change only on import or sync.
 LOTR_EXPAND_CACHE_SECONDS = env_float("LOTR_EXPAND_CACHE_SECONDS", 300.0)
+# Events (docs/events.md): this service's worker consumes lotr.movie.events; on user.deleted it
+# deletes the user's rows of these models and refuses the user's tokens from then on.
+LOTR_EVENTS_CONSUMER = "movie"
+LOTR_USER_DATA_MODELS = ["movies.FavoriteMovie", "movies.FavoriteQuote"]

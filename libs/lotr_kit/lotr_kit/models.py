@@ -1,0 +1,36 @@
+"""The kit's two tables, in every service's database (docs/events.md):
+
+- OutboxEvent: events written in the same transaction as the change they announce; the
+  relay (`manage.py relay_outbox`) publishes them to the broker and marks them sent.
+- RevokedUser: users whose tokens this service refuses (learned from `user.deleted`), so a
+  JWT signed before the deletion stops working before it expires.
+"""
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+
+class OutboxEvent(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    type = models.CharField(max_length=64)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="lotr_kit_outbox_unsent")]
+
+    def __str__(self):
+        return f"{self.type} {self.id}"
+
+
+class RevokedUser(models.Model):
+    user_id = models.CharField(max_length=24, primary_key=True)
+    revoked_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.user_id
