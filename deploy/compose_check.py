@@ -190,7 +190,12 @@ def main() -> int:
         print(f"== docker-compose up (gateway on 127.0.0.1:{port})", flush=True)
         t = time.monotonic()
         run([*compose, "up", "-d", "--no-build"], env=env, timeout=START_TIMEOUT)
-        long_running = [s for s in compose_file["services"] if not s.endswith("-init")]
+        # Services of a profile (the data sync) are not started by a plain `up`.
+        long_running = [
+            name
+            for name, service in compose_file["services"].items()
+            if not name.endswith("-init") and not service.get("profiles")
+        ]
 
         def all_healthy():
             states = {}
@@ -353,7 +358,7 @@ def check_stack(checks: Checks, http: Http, compose: list[str], env: dict, compo
     checks.record(status == 200, "second up: the JWT from before is still accepted (key kept)", f"status {status}")
 
     # ---- non-root, read-only root file system ------------------------------------------------
-    promised = [s for s, spec in compose_file["services"].items() if spec.get("read_only")]
+    promised = [s for s, spec in compose_file["services"].items() if spec.get("read_only") and not spec.get("profiles")]
     problems = []
     for service in promised:
         info = inspect(container_of(service))
