@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from lotr_devstack.local import PARTS, LocalStack
+from lotr_devstack.local import EVENT_PARTS, PARTS, SERVICES, LocalStack
 from tests.localstack import cli, processes_of, stack_environ
 
 
@@ -126,6 +126,7 @@ def test_logs_show_the_gateways_access_and_error_log_in_private_files(stack):
     assert "connect() failed" in shown
     logs = Path(env["LOTR_STACK_DIR"]) / "log"
     files = [*logs.glob("*.log"), *(logs / "gateway").glob("*.log")]
-    assert len(files) == 6
+    expected = {*(f"{part}.log" for part in (*SERVICES, *EVENT_PARTS)), "gateway/access.log", "gateway/error.log"}
+    assert {str(path.relative_to(logs)) for path in files} == expected  # one place per part
     assert {oct(stat.S_IMODE(path.stat().st_mode)) for path in files} == {"0o600"}
     assert json.loads((logs / "gateway" / "access.log").read_text().splitlines()[0])
