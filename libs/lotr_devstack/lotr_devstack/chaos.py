@@ -79,8 +79,10 @@ def get_status(url: str, headers: dict | None = None, timeout: float = 3) -> int
 class Load:
     """GETs in a loop from `threads` threads until stopped (or `limit` requests), counting statuses."""
 
-    def __init__(self, url: str, *, threads: int = 2, headers: dict | None = None, limit: int = 2000):
-        self.url, self.headers, self.limit = url, headers, limit
+    def __init__(
+        self, url: str, *, threads: int = 2, headers: dict | None = None, limit: int = 2000, pause: float = 0.0
+    ):
+        self.url, self.headers, self.limit, self.pause = url, headers, limit, pause
         self.statuses: Counter = Counter()
         self.slow = 0
         self.stop_event = threading.Event()
@@ -101,6 +103,8 @@ class Load:
                 with self.lock:
                     self.statuses[status] += 1
                     self.slow += time.monotonic() - began > SLOW
+                if self.pause:
+                    self.stop_event.wait(self.pause)
 
     def __enter__(self) -> "Load":
         for thread in self.threads:
@@ -257,7 +261,9 @@ class Chaos:
         self.cleanups.append(book.stop)
         health = Counter()
         try:
-            with Load(f"{book.url}/v2/book?limit=1", threads=4, limit=400) as load:
+            # Paced (4 threads, a pause after each answer), so requests keep arriving through the
+            # whole freeze rather than all being answered in the second before it.
+            with Load(f"{book.url}/v2/book?limit=1", threads=4, limit=2000, pause=0.05) as load:
                 time.sleep(1)
                 cluster.signal(signal.SIGSTOP)
                 frozen_at = time.monotonic()
