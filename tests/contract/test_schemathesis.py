@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.stack import free_port
+
 SERVICES = ("book", "movie", "character", "accounts")
 # Test cases per operation and phase: a couple of minutes for the four services on two cores.
 MAX_EXAMPLES = os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "10")
@@ -19,14 +21,22 @@ MAX_EXAMPLES = os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "10")
 
 @pytest.fixture(scope="module")
 def services(start_service):
-    accounts = start_service("accounts")
+    """Wired as in production: movie and character ask each other (quotes, names), accounts
+    reads every service's favorites for an export."""
+    ports = {name: free_port() for name in ("book", "movie", "character")}
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    accounts = start_service(
+        "accounts",
+        BOOK_SERVICE_URL=urls["book"],
+        MOVIE_SERVICE_URL=urls["movie"],
+        CHARACTER_SERVICE_URL=urls["character"],
+    )
     wiring = {"ACCOUNTS_SERVICE_URL": accounts.url}
-    movie = start_service("movie", **wiring)
     return {
         "accounts": accounts,
-        "book": start_service("book", **wiring),
-        "movie": movie,
-        "character": start_service("character", MOVIE_SERVICE_URL=movie.url, **wiring),
+        "book": start_service("book", port=ports["book"], **wiring),
+        "movie": start_service("movie", port=ports["movie"], CHARACTER_SERVICE_URL=urls["character"], **wiring),
+        "character": start_service("character", port=ports["character"], MOVIE_SERVICE_URL=urls["movie"], **wiring),
     }
 
 

@@ -36,12 +36,12 @@ def parse_expand(params, valid: tuple[str, ...]) -> tuple[str, ...]:
 
 def expand_parameter(valid: tuple[str, ...], *, what: str = "") -> OpenApiParameter:
     """The OpenAPI description of `expand` on a path that can expand `valid`."""
-    if not valid:
-        return OpenApiParameter(EXPAND, str, description="Nothing can be expanded here: any value is a 400.")
     listed = ", ".join(f"`{name}`" for name in valid)
+    names = "|".join(re.escape(name) for name in valid)
     return OpenApiParameter(
         EXPAND,
         str,
+        pattern=f"^({names})(,({names}))*$",
         description=(
             f"Comma-separated keys among {listed} (`expand={','.join(valid)}`): each id under those keys "
             f"becomes the whole document it names{what} (null when there is none). Any other value is a 400; "
@@ -78,7 +78,9 @@ class ExpandableMixin:
 
     @property
     def extra_parameters(self):
-        return [expand_parameter(self.expandable), *getattr(self, "own_parameters", [])]
+        # Where nothing can be expanded, `expand` is not offered (any value is a 400 there).
+        expand = [expand_parameter(self.expandable)] if self.expandable else []
+        return [*expand, *getattr(self, "own_parameters", [])]
 
     def expansion(self, key: str, ids: list[str]) -> dict[str, dict]:
         """The documents behind `ids` (distinct, never empty) for `key`, in ONE call."""

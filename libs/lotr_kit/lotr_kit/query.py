@@ -119,10 +119,7 @@ def parse_query(params, resource: Resource, *, max_limit: int, filters: bool = T
     With `filters=False` (single-item routes) filter parameters are ignored, unread, as the
     original ignores them there (`/v2/character/{id}?foo=bar` is that character).
     """
-    for key, values in params.lists():
-        if "\x00" in key or any("\x00" in value for value in values):
-            # No database stores NUL in text; PostgreSQL refuses it outright.
-            raise QueryError(f"Parameter {key!r} contains a NUL character.", param=key)
+    refuse_nul(params)
     window = parse_window(params, max_limit=max_limit)
     sort = parse_sort(params, resource)
     clauses = parse_filters(params, resource) if filters else []
@@ -172,7 +169,15 @@ def parse_sort(params, resource: Resource) -> list[tuple[ResourceField, bool]]:
     return ordering
 
 
+def refuse_nul(params) -> None:
+    for key, values in params.lists():
+        if "\x00" in key or any("\x00" in value for value in values):
+            # No database stores NUL in text; PostgreSQL refuses it outright.
+            raise QueryError(f"Parameter {key!r} contains a NUL character.", param=key)
+
+
 def parse_filters(params, resource: Resource) -> list[Clause]:
+    refuse_nul(params)  # also for the routes that parse only filters (random, internal)
     per_field: dict[str, dict[str, Clause]] = {}
     for key, values in params.lists():
         if key in RESERVED_PARAMS:

@@ -30,7 +30,22 @@ ERROR = inline_serializer(
     },
 )
 
+# The original's random-quote 404: a bare {"message": ...}, no `success` key.
+NOTHING_FOUND = inline_serializer("NothingFound", {"message": serializers.CharField()})
+
 _TYPES = {NUMBER: "number", OBJECT_ID: "24-hex id"}
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "pattern": "^[0-9a-f]{24}$"},
+            {"type": "object", "description": "The document the id names, with `expand`."},
+        ]
+    }
+)
+class ReferenceField(serializers.Field):
+    """Schema only: a reference to another resource, as an id or, expanded, as its document."""
 
 
 @cache
@@ -39,6 +54,9 @@ def document_serializer(resource: Resource, name: str):
     for spec in resource.fields:
         if spec.type == NUMBER:
             fields[spec.key] = serializers.FloatField(allow_null=spec.nullable, help_text=spec.description)
+        elif spec.type == OBJECT_ID and spec.key != "_id":
+            # A reference (book, movie, character): its id, or with `expand` its whole document.
+            fields[spec.key] = ReferenceField(allow_null=spec.nullable, help_text=spec.description)
         elif spec.type == OBJECT_ID:
             fields[spec.key] = serializers.RegexField(
                 r"^[0-9a-f]{24}$", allow_null=spec.nullable, help_text=spec.description

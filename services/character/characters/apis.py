@@ -10,7 +10,7 @@ from lotr_kit.client import ServiceClient, ServiceUnavailable
 from lotr_kit.errors import unavailable
 from lotr_kit.expand import EXPAND, expand_documents, expand_parameter, parse_expand
 from lotr_kit.query import Query, Window, parse_filters
-from lotr_kit.schema import ERROR, document_serializer, filter_parameters
+from lotr_kit.schema import ERROR, NOTHING_FOUND, document_serializer, filter_parameters
 from lotr_kit.views import (
     FavoriteItemApi,
     FavoriteListApi,
@@ -98,7 +98,7 @@ class CharacterRandomApi(ReadOnlyApi):
             "a 404 when none matches. Paging and sort parameters are ignored."
         ),
         parameters=filter_parameters(CHARACTER),
-        responses={200: document_serializer(CHARACTER, "Character"), 400: ERROR, 404: ERROR},
+        responses={200: document_serializer(CHARACTER, "Character"), 400: ERROR, 404: NOTHING_FOUND},
     )
     def get(self, request):
         query = Query(clauses=parse_filters(request.query_params, CHARACTER), sort=[], window=Window(1, None, None))

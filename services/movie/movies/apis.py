@@ -13,7 +13,7 @@ from lotr_kit.expand import (
 )
 from lotr_kit.query import Query, Window, parse_filters
 from lotr_kit.resources import STRING, Field, Resource
-from lotr_kit.schema import ERROR, document_serializer, filter_parameters
+from lotr_kit.schema import ERROR, NOTHING_FOUND, document_serializer, filter_parameters
 from lotr_kit.views import (
     FavoriteItemApi,
     FavoriteListApi,
@@ -138,7 +138,7 @@ class QuoteRandomApi(ReadOnlyApi):
             "is ignored, as the original ignores them all."
         ),
         parameters=[*filter_parameters(QUOTE), CHARACTER_NAME_PARAMETER, expand_parameter(("character", "movie"))],
-        responses={200: document_serializer(QUOTE, "Quote"), 400: ERROR, 404: ERROR, 503: ERROR},
+        responses={200: document_serializer(QUOTE, "Quote"), 400: ERROR, 404: NOTHING_FOUND, 503: ERROR},
     )
     def get(self, request):
         keys = parse_expand(request.query_params, ("character", "movie"))
