@@ -8,10 +8,10 @@ import subprocess
 import sys
 
 import dj_database_url
-import psycopg
 import pytest
 import requests
 
+from lotr_devstack.databases import fresh_database
 from lotr_kit.testing import csv_documents
 from tests.one_api_upstream import FILES, FakeOneApi, wait_until
 from tests.stack import BIN, REPO, ServiceProcess, free_port
@@ -26,19 +26,7 @@ def own_database(service: str, tmp_dir, suffix: str) -> str:
     url = os.environ.get(f"{service.upper()}_DATABASE_URL", "")
     if not url.startswith("postgres"):
         return f"sqlite:///{tmp_dir / f'{service}-{suffix}.sqlite3'}"
-    config = dj_database_url.parse(url)
-    name = f"{config['NAME']}_{suffix}"
-    with psycopg.connect(
-        host=config["HOST"] or None,
-        port=config["PORT"] or None,
-        user=config["USER"] or None,
-        password=config["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return url.rsplit("/", 1)[0] + f"/{name}"
+    return fresh_database(url, f"{dj_database_url.parse(url)['NAME']}_{suffix}")
 
 
 def instance(service: str, tmp_dir, suffix: str, data_dir, *, load: bool) -> ServiceProcess:
