@@ -25,6 +25,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import textwrap
 import time
 import urllib.error
 import urllib.request
@@ -180,9 +181,9 @@ def failure(result: subprocess.CompletedProcess) -> str:
     return "" if result.returncode == 0 else (result.stderr.strip().splitlines() or ["failed"])[-1][:200]
 
 
-def get(port: int, path: str) -> int:
+def get(port: int, path: str, timeout: float = 3) -> int:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=3) as response:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
@@ -277,7 +278,18 @@ def runtime_checks(table: Table, docs: list[dict]) -> None:
             f"status {status}",
         )
     host_port, _ = ports["http"]
-    table.row(get(host_port, "/v2/book") == 200, "dev Deployment gateway: /v2/book through the services answers 200")
+    # The gateway's /healthz is its own; the first request through it may meet a service's cold
+    # first query or the network's DNS still settling, so it is given the probes' patience too.
+    status = 0
+    for _ in range(30):
+        status = get(host_port, "/v2/book", timeout=10)
+        if status == 200:
+            break
+        time.sleep(1)
+    table.row(status == 200, "dev Deployment gateway: /v2/book through the services answers 200", f"status {status}")
+    if status != 200:
+        logs = podman("logs", "--tail", "20", f"{NAME}-gateway", check=False)
+        print(textwrap.indent((logs.stdout + logs.stderr).strip(), "      "), flush=True)
     exporter = next(c for c in spec["containers"] if c["name"] == "metrics")
     uri = next(a for a in exporter["args"] if a.startswith("--nginx.scrape-uri=")).split("=", 1)[1]
     result = podman("exec", f"{NAME}-gateway", "wget", "-q", "-O", "-", uri, check=False)
