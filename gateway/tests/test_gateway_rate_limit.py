@@ -95,3 +95,19 @@ def test_api_key_creation_is_limited_per_client_and_listing_is_not(start_gateway
     assert created[-1].json() == TOO_MANY
     assert created[-1].headers["Retry-After"] == "60"
     assert listed.status_code == 503
+
+
+def test_account_deletion_is_limited_like_a_login_and_reading_the_account_is_not(start_gateway, book_upstream):
+    gateway = start_gateway(book_upstream, GATEWAY_LOGIN_RATE="1r/m", GATEWAY_LOGIN_BURST="2")
+    url = f"{gateway.url}/auth/me"
+
+    # accounts is down here: whatever passes the limit gets its 503, the rest a 429.
+    deleted = [requests.delete(url, json={"password": "x"}, timeout=10) for _ in range(4)]
+    read = [requests.get(url, timeout=10) for _ in range(4)]
+    export = requests.get(f"{url}/export", timeout=10)
+
+    assert [r.status_code for r in deleted] == [503, 503, 503, 429]
+    assert deleted[-1].json() == TOO_MANY
+    assert deleted[-1].headers["Retry-After"] == "60"
+    assert [r.status_code for r in read] == [503, 503, 503, 503]
+    assert export.status_code == 503

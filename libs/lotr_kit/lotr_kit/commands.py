@@ -1,17 +1,19 @@
 """The shared shape of every data service's `import_data` and `sync_one_api` commands."""
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, transaction
 
 from .csvdata import Collection, DataFileError, Table, check_collections, read_tables, records_table, write_tables
 from .env import env_float, env_int, env_str
+from .events import outbox_add, publish_pending
 from .importing import SyncResult
+from .models import OutboxEvent
 from .one_api import DEFAULT_URL, OneApiClient, UpstreamError, display_url
 
 MAX_PROBLEMS_SHOWN = 50
@@ -37,7 +39,7 @@ class ImportDataCommand(BaseCommand):
         if not data_dir.is_dir():
             raise CommandError(f"Data folder {data_dir} does not exist: set LOTR_DATA_DIR or pass --data-dir.")
         try:
-            results = self.load(data_dir)
+            results = load_announced(lambda: self.load(data_dir))
         except DataFileError as error:
             shown = error.problems[:MAX_PROBLEMS_SHOWN]
             more = len(error.problems) - len(shown)
@@ -46,6 +48,7 @@ class ImportDataCommand(BaseCommand):
         for result in results:
             self.stdout.write(str(result))
         vacuum([result.table for result in results if result.changed])
+        announce(self)
         if any(result.changed for result in results):
             self.stdout.write(self.style.SUCCESS(f"Imported {data_dir}."))
         else:
@@ -111,7 +114,7 @@ class SyncOneApiCommand(BaseCommand):
             if csv_dir is not None:
                 self.write_csv(csv_dir, tables)
                 return
-            results = self.sync(tables)
+            results = load_announced(lambda: self.sync(tables))
         except UpstreamError as error:
             raise CommandError(f"Nothing was synced: {error}") from None
         except DataFileError as error:
@@ -120,6 +123,7 @@ class SyncOneApiCommand(BaseCommand):
         for result in results:
             self.stdout.write(str(result))
         vacuum([result.table for result in results if result.changed])
+        announce(self)
         if any(result.changed for result in results):
             self.stdout.write(self.style.SUCCESS(f"Synced from {source}."))
         else:
@@ -143,3 +147,31 @@ def vacuum(tables: list[str]) -> None:
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"VACUUM {connection.ops.quote_name(table)}")
+
+
+def load_announced(load: Callable[[], list[SyncResult]]) -> list[SyncResult]:
+    """Run a load; if it changed rows and events are on (LOTR_BROKER_URL), a `data.changed`
+    event goes into the outbox in the same transaction: both commit, or neither."""
+    with transaction.atomic():
+        results = load()
+        changed = [result.table for result in results if result.changed]
+        if settings.LOTR_BROKER_URL and changed:
+            outbox_add("data.changed", {"service": settings.LOTR_EVENTS_CONSUMER, "tables": changed})
+    return results
+
+
+def announce(command: BaseCommand) -> None:
+    """Publish what the outbox holds (this load's `data.changed`, or an earlier one's), so
+    every service drops what it cached of the old data. The data is in already: a broker that
+    does not answer is one line on stderr, and the event waits in the outbox."""
+    if not settings.LOTR_BROKER_URL or not OutboxEvent.objects.filter(sent_at__isnull=True).exists():
+        return
+    try:
+        sent = publish_pending()
+    except Exception as error:
+        command.stderr.write(
+            f"data.changed is not published yet ({type(error).__name__}: {error}); it waits in the outbox for "
+            "the next import or sync, or `python manage.py relay_outbox --once`."
+        )
+        return
+    command.stdout.write(f"data.changed: {sent} event(s) published; the services drop their caches of this data.")

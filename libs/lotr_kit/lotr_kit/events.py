@@ -8,6 +8,9 @@ service (docs/events.md). Plumbing only; what a service does with an event is it
                              still finds every event waiting
     LOTR_USER_DATA_MODELS    models with a user_id: emptied for that user on user.deleted
 
+Events: `user.deleted` (accounts, with the deletion) and `data.changed` (a data service's
+import or sync that changed rows, with the change; lotr_kit.commands publishes it).
+
 Delivery is at least once: the relay marks a row sent only once the broker confirmed it, so
 a crash in between sends it again; handlers are idempotent. A message whose handling fails
 is published again with its try count, behind the others; after LOTR_EVENTS_MAX_TRIES it
@@ -112,7 +115,6 @@ def relay_once(producer, *, batch: int = 100) -> int:
     at once; an error leaves the unsent rest for the next round."""
     from .models import OutboxEvent
 
-    sent = 0
     with transaction.atomic():
         rows = list(
             OutboxEvent.objects.select_for_update(skip_locked=True)
@@ -120,24 +122,50 @@ def relay_once(producer, *, batch: int = 100) -> int:
             .order_by("created_at")[:batch]
         )
         for row in rows:
-            try:
-                producer.publish(
-                    _body(row),
-                    exchange=EVENTS,
-                    routing_key=row.type,
-                    serializer="json",
-                    delivery_mode=2,
-                    message_id=str(row.id),
-                    retry=False,
-                )
-            except Exception:
-                OutboxEvent.objects.filter(pk=row.pk).update(attempts=row.attempts + 1)
-                raise
-            OutboxEvent.objects.filter(pk=row.pk).update(sent_at=timezone.now(), attempts=row.attempts + 1)
-            PUBLISHED.labels(row.type).inc()
-            sent += 1
+            _publish(producer, row)
     OUTBOX_DEPTH.set(OutboxEvent.objects.filter(sent_at__isnull=True).count())
-    return sent
+    return len(rows)
+
+
+def _publish(producer, row) -> None:
+    """Publish one outbox row and mark it sent (once the broker confirmed it)."""
+    from .models import OutboxEvent
+
+    try:
+        producer.publish(
+            _body(row),
+            exchange=EVENTS,
+            routing_key=row.type,
+            serializer="json",
+            delivery_mode=2,
+            message_id=str(row.id),
+            retry=False,
+        )
+    except Exception:
+        OutboxEvent.objects.filter(pk=row.pk).update(attempts=row.attempts + 1)
+        raise
+    OutboxEvent.objects.filter(pk=row.pk).update(sent_at=timezone.now(), attempts=row.attempts + 1)
+    PUBLISHED.labels(row.type).inc()
+
+
+def publish_pending() -> int:
+    """Publish what this service's outbox holds, once, now (a command that just wrote to it).
+    Raises if the broker cannot be reached: the rows stay for the next try.
+
+    Unlike the relay, no transaction spans the publishing: this service's own worker writes
+    to the same database when the event reaches it, and on SQLite a transaction that has read
+    and then waits to write deadlocks with that ("database is locked")."""
+    from .models import OutboxEvent
+
+    rows = list(OutboxEvent.objects.filter(sent_at__isnull=True).order_by("created_at"))
+    with connection() as conn:
+        conn.ensure_connection(max_retries=1)
+        channel = conn.channel()
+        EVENTS(channel).declare()
+        producer = conn.Producer(channel)
+        for row in rows:
+            _publish(producer, row)
+    return len(rows)
 
 
 def relay_forever(*, interval: float, consumers: list[str], once: bool = False, heartbeat: Path | None = None) -> None:
@@ -194,7 +222,22 @@ def user_deleted(data: dict) -> None:
             apps.get_model(label).objects.filter(user_id=user_id).delete()
 
 
-HANDLERS = {"user.deleted": user_deleted}
+def data_changed(data: dict) -> None:
+    """An import or a sync changed some service's data: record it, and this service's server
+    processes drop what they cached from it (lotr_kit.datachanges). A second delivery only
+    costs one more drop."""
+    from .models import DataChange
+
+    service = data.get("service")
+    if not isinstance(service, str) or not service:
+        raise MalformedEvent(f"data.changed without a service name: {service!r}")
+    with transaction.atomic():
+        DataChange.objects.create(service=service[:64])
+        # Only the newest row is read; older ones are kept a while, then pruned.
+        DataChange.objects.filter(received_at__lt=timezone.now() - KEEP).delete()
+
+
+HANDLERS = {"user.deleted": user_deleted, "data.changed": data_changed}
 
 
 def parse(raw: bytes | str) -> dict:

@@ -233,7 +233,7 @@ def test_user_deleted_removes_the_favorites_and_refuses_every_token_even_cached(
     client, favorite_case, gollum, sam, settings
 ):
     """The worker's handler of `user.deleted` (lotr_kit.events; the broker's side is in
-    tests/system/test_account_deletion.py): the user's rows go, other users' stay, and a
+    tests/system/test_events.py): the user's rows go, other users' stay, and a
     token of the user is refused though its API-key check is still cached."""
     from lotr_kit.events import user_deleted
     from lotr_kit.models import RevokedUser

@@ -1,9 +1,11 @@
-"""The kit's two tables, in every service's database (docs/events.md):
+"""The kit's tables, in every service's database (docs/events.md):
 
 - OutboxEvent: events written in the same transaction as the change they announce; the
   relay (`manage.py relay_outbox`) publishes them to the broker and marks them sent.
 - RevokedUser: users whose tokens this service refuses (learned from `user.deleted`), so a
   JWT signed before the deletion stops working before it expires.
+- DataChange: `data.changed` events this service's worker received (an import or a sync
+  changed some service's data), so the server processes drop what they cached from it.
 """
 
 import uuid
@@ -34,3 +36,13 @@ class RevokedUser(models.Model):
 
     def __str__(self):
         return self.user_id
+
+
+class DataChange(models.Model):
+    # Ordered by id: a process compares the newest id it saw with the newest one recorded.
+    id = models.BigAutoField(primary_key=True)
+    service = models.CharField(max_length=64)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.service} {self.received_at:%Y-%m-%d %H:%M:%S}"

@@ -66,6 +66,9 @@ LOTR_API_KEY_CACHE_SECONDS = env_int("LOTR_API_KEY_CACHE_SECONDS", 30, minimum=0
 # How often a process rereads the users whose tokens are refused (deleted accounts): a
 # deletion reaches every token check at most this long after the service's worker saw it.
 LOTR_REVOCATION_REFRESH_SECONDS = env_float("LOTR_REVOCATION_REFRESH_SECONDS", 1.0)
+# How often a process looks for `data.changed` events its service's worker recorded (an import
+# or a sync changed data somewhere): what it cached from that data is dropped at most this late.
+LOTR_DATA_CHANGES_REFRESH_SECONDS = env_float("LOTR_DATA_CHANGES_REFRESH_SECONDS", 1.0)
 # The message broker of the events (docs/events.md): RabbitMQ, e.g. amqp://guest:guest@127.0.0.1:5672//;
 # unset, the development broker, a SQLite file under var/ (not for production).
 LOTR_BROKER_URL = env_str("LOTR_BROKER_URL", "")

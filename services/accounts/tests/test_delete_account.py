@@ -1,5 +1,5 @@
 """DELETE /auth/me: confirmation, what goes, and the user.deleted event in the outbox of the
-same transaction. (Relay, workers and the other services: tests/system/test_account_deletion.py.)"""
+same transaction. (Relay, workers and the other services: tests/system/test_events.py.)"""
 
 import json
 import time

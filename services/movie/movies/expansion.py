@@ -2,16 +2,19 @@
 service, movies from this service's table, each fetched for a whole answer at once.
 
 Both are kept per process, by id, for LOTR_EXPAND_CACHE_SECONDS (a TTL): they change only on
-import or sync, so an answer is at most that old after one, and a page whose characters and
-movies were all seen recently costs no call and no query at all.
+import or sync, so a page whose characters and movies were all seen recently costs no call
+and no query at all. With events on, an import or a sync that changed data anywhere empties
+the cache within about a second (its `data.changed`, lotr_kit.datachanges); without them, an
+answer is at most the TTL old after one.
 """
 
 import threading
 from collections.abc import Callable
-from functools import cache
 
 from cachetools import TTLCache
 from django.conf import settings
+
+from lotr_kit.datachanges import data_changes
 
 from .characters import characters_by_id
 from .selectors import movies_by_id
@@ -21,13 +24,22 @@ _CACHE_SIZE = 20_000
 _lock = threading.Lock()
 
 
-@cache
+class _Held:
+    cache: TTLCache | None = None
+    version: int | None = None  # the newest data change when the cache was started
+
+
 def _documents() -> TTLCache:
-    return TTLCache(maxsize=_CACHE_SIZE, ttl=settings.LOTR_EXPAND_CACHE_SECONDS)
+    version = data_changes.latest()
+    with _lock:
+        if _Held.cache is None or _Held.version != version:
+            _Held.cache, _Held.version = TTLCache(maxsize=_CACHE_SIZE, ttl=settings.LOTR_EXPAND_CACHE_SECONDS), version
+        return _Held.cache
 
 
 def clear_cache() -> None:
-    _documents.cache_clear()
+    with _lock:
+        _Held.cache = None
 
 
 def quote_expansion(key: str, ids: list[str]) -> dict[str, dict | None]:

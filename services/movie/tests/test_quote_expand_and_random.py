@@ -9,6 +9,8 @@ import collections
 
 import pytest
 
+from lotr_kit.datachanges import data_changes
+from lotr_kit.events import data_changed
 from lotr_kit.favorites_tests import bearer
 from lotr_kit.testing import free_port
 from movies import characters, expansion
@@ -37,7 +39,19 @@ def with_movie(quote: dict, movies: list[dict]) -> dict:
     return {**quote, "movie": next(m for m in movies if m["_id"] == quote["movie"])}
 
 
-def test_expand_movie_replaces_the_id_with_the_movie_on_a_page(api, quotes, movies, django_assert_num_queries):
+@pytest.fixture
+def data_changes_known(settings):
+    """The process has looked for data changes just now and will not look again in this test."""
+    settings.LOTR_DATA_CHANGES_REFRESH_SECONDS = 3600
+    data_changes.read_at = float("-inf")
+    data_changes.latest()
+    yield
+    data_changes.read_at = float("-inf")
+
+
+def test_expand_movie_replaces_the_id_with_the_movie_on_a_page(
+    api, quotes, movies, data_changes_known, django_assert_num_queries
+):
     expansion.clear_cache()
     with django_assert_num_queries(2):  # the page with its total, then every movie of the page at once
         body = api.json("/v2/quote?limit=30&page=1&expand=movie")
@@ -47,6 +61,20 @@ def test_expand_movie_replaces_the_id_with_the_movie_on_a_page(api, quotes, movi
     assert body["docs"] == [with_movie(q, movies) for q in quotes[:30]]
     assert list(body["docs"][0]) == QUOTE_KEYS
     assert body["total"] == len(quotes)
+
+
+def test_a_recorded_data_change_drops_the_kept_documents(api, settings, django_assert_num_queries):
+    settings.LOTR_DATA_CHANGES_REFRESH_SECONDS = 0  # look on every request
+    api.json("/v2/quote?limit=30&page=1&expand=movie")
+    with django_assert_num_queries(2):  # the page, and the look for a change: the movies are kept
+        api.json("/v2/quote?limit=30&page=1&expand=movie")
+
+    data_changed({"service": "movie", "tables": ["movies_movie"]})  # what the worker does with the event
+
+    with django_assert_num_queries(3):  # the page, the look, and the movies again
+        api.json("/v2/quote?limit=30&page=1&expand=movie")
+    with django_assert_num_queries(2):
+        api.json("/v2/quote?limit=30&page=1&expand=movie")
 
 
 def test_without_expand_a_quote_page_is_unchanged(api):

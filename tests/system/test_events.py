@@ -1,11 +1,17 @@
-"""Account deletion across services, through the real RabbitMQ (docs/events.md): accounts
-writes `user.deleted` to its outbox with the deletion, the relay publishes it, each data
-service's worker deletes the user's favorites and refuses their tokens.
+"""Events across services, through the real RabbitMQ (docs/events.md).
+
+- Account deletion: accounts writes `user.deleted` to its outbox with the deletion, the relay
+  publishes it, each data service's worker deletes the user's favorites and refuses their
+  tokens.
+- Data changes: an import that changed rows writes `data.changed` to its service's outbox and
+  publishes it; the workers record it and the movie service drops the characters it cached
+  for `expand=character`.
 
 RabbitMQ: 127.0.0.1:5672 (guest/guest), or LOTR_TEST_AMQP_URL (a broker root, no vhost); each
 module gets a virtual host of its own, made and removed with rabbitmqctl.
 """
 
+import csv
 import json
 import os
 import shutil
@@ -13,6 +19,7 @@ import sqlite3
 import subprocess
 import time
 import uuid
+from pathlib import Path
 
 import dj_database_url
 import psycopg
@@ -278,3 +285,103 @@ def test_malformed_events_go_to_the_dead_letter_queue_without_blocking_the_other
     # Three tries each: the one that is not JSON, the user.deleted without a valid user id.
     assert 'lotr_events_failed_total{consumer="book",type="unknown"} 3.0' in metrics
     assert 'lotr_events_failed_total{consumer="book",type="user.deleted"} 3.0' in metrics
+
+
+# ---- data.changed ------------------------------------------------------------------------
+
+
+def expanded_character(stack, quote_id: str) -> str:
+    answer = requests.get(f"{stack['movie'].url}/v2/quote/{quote_id}?expand=character", timeout=10)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["docs"][0]["character"]["name"]
+
+
+def wait_for_name(stack, quote_id: str, name: str) -> float:
+    """Seconds until every one of several answers in a row (each server process) shows `name`."""
+    began, streak = time.monotonic(), 0
+    while time.monotonic() - began < DEADLINE:
+        streak = streak + 1 if expanded_character(stack, quote_id) == name else 0
+        if streak == 6:
+            return time.monotonic() - began
+        time.sleep(0.1)
+    pytest.fail(f"after {DEADLINE}s the quote's character is still {expanded_character(stack, quote_id)!r}")
+
+
+def import_characters(stack, data_dir, **settings: str) -> subprocess.CompletedProcess:
+    character = stack["character"]
+    return subprocess.run(
+        [str(BIN / "python"), "manage.py", "import_data", "--data-dir", str(data_dir)],
+        cwd=character.service_dir,
+        env={**character.env, **settings},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def renamed(stack, tmp_path):
+    """A quote, its character's name, and a copy of the data where that character is renamed;
+    the character table is loaded from the original data again afterwards."""
+    original = Path(stack["character"].env["LOTR_DATA_DIR"])
+    quote = requests.get(f"{stack['movie'].url}/v2/quote?limit=1&expand=character", timeout=10).json()["docs"][0]
+    character = quote["character"]
+    with (original / "characters.csv").open(newline="", encoding="utf-8") as source:
+        rows = list(csv.DictReader(source))
+    for row in rows:
+        if row["_id"] in (character["_id"], f"ObjectId({character['_id']})"):
+            row["name"] = f"{character['name']} (renamed)"
+    data = tmp_path / "renamed"
+    data.mkdir()
+    with (data / "characters.csv").open("w", newline="", encoding="utf-8") as target:
+        writer = csv.DictWriter(target, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    yield {"quote": quote["_id"], "name": character["name"], "renamed": f"{character['name']} (renamed)", "dir": data}
+    restored = import_characters(stack, original)
+    assert restored.returncode == 0, restored.stderr
+    wait_for_name(stack, quote["_id"], character["name"])
+
+
+def unsent_events(service) -> int:
+    code = "from lotr_kit.models import OutboxEvent; print(OutboxEvent.objects.filter(sent_at=None).count())"
+    return int(service.manage("shell", "-v", "0", "-c", code).strip())
+
+
+def test_an_import_that_changed_data_empties_the_caches_built_from_it(stack, renamed):
+    assert wait_for_name(stack, renamed["quote"], renamed["name"]) >= 0  # cached by every process
+
+    result = import_characters(stack, renamed["dir"])
+
+    assert result.returncode == 0, result.stderr
+    assert "1 updated" in result.stdout
+    assert "data.changed: 1 event(s) published" in result.stdout
+    # The cache lives LOTR_EXPAND_CACHE_SECONDS (300 s); the event empties it in about a second.
+    latency = wait_for_name(stack, renamed["quote"], renamed["renamed"])
+    print(f"\ndata.changed to a fresh expansion: {latency:.2f} s")  # noqa: T201  reported with -s
+    assert unsent_events(stack["character"]) == 0
+
+
+def test_an_import_with_the_broker_away_keeps_its_event_for_the_next_one(stack, renamed):
+    wait_for_name(stack, renamed["quote"], renamed["name"])
+    away = f"amqp://guest:guest@127.0.0.1:{free_port()}/"
+
+    result = import_characters(stack, renamed["dir"], LOTR_BROKER_URL=away)
+
+    assert result.returncode == 0, result.stderr  # the data is in; only its announcement waits
+    assert "1 updated" in result.stdout
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "data.changed is not published yet" in result.stderr
+    assert "guest:guest" not in result.stderr
+    assert unsent_events(stack["character"]) == 1
+    time.sleep(2)
+    assert expanded_character(stack, renamed["quote"]) == renamed["name"]  # nothing told the movie service
+
+    again = import_characters(stack, renamed["dir"])  # nothing changes; the waiting event goes
+
+    assert again.returncode == 0, again.stderr
+    assert "0 updated" in again.stdout
+    assert "data.changed: 1 event(s) published" in again.stdout
+    wait_for_name(stack, renamed["quote"], renamed["renamed"])
+    assert unsent_events(stack["character"]) == 0
