@@ -137,7 +137,7 @@ images: ## Build the five images lotr-<part>:<VERSION> with docker or podman (PY
 	done
 	@$(ENGINE) images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E 'lotr-[a-z]+:$(IMAGE_VERSION)' | sort
 
-compose-check: venv ## Build the images offline (podman, local base images), run docker-compose.yml end to end, check it
+compose-check: venv ## Build the images offline (podman, local base images), run docker-compose.yml with its events override end to end, check it
 	$(BIN)/python deploy/compose_check.py
 
 manifest-check: venv deploy-venv ## Every image, command, probe, port, mount and variable of the Kubernetes manifests, in the built images (after compose-check)

@@ -1,7 +1,9 @@
-"""`make compose-check`: docker-compose.yml run for real, end to end, and checked from outside.
+"""`make compose-check`: docker-compose.yml with its events override (docker-compose.events.yml:
+RabbitMQ, the outbox relay, a worker per data service) run for real, end to end, and checked
+from outside.
 
 1. deploy/offline/bases.sh: podman and its pieces if missing, and the offline stand-ins for
-   the python, nginx and postgres base images (made once, kept in podman's storage);
+   the python, nginx, postgres and rabbitmq base images (made once, kept in podman's storage);
 2. `make images` with those bases (the five images, tagged as docker-compose.yml names them);
 3. Debian's docker-compose 1.29 against podman's Docker-compatible socket `up`s the file as it
    is (it waits for `service_healthy` and `service_completed_successfully`, which
@@ -142,6 +144,10 @@ class Checks:
 def main() -> int:
     started = time.monotonic()
     compose_file = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    events_file = yaml.safe_load((REPO / "docker-compose.events.yml").read_text())
+    # The override's services added to the base's (the sync's entries there only add settings).
+    for name, spec in events_file["services"].items():
+        compose_file["services"][name] = {**compose_file["services"].get(name, {}), **spec}
     port = int(os.environ.get("LOTR_HTTP_PORT") or free_port())
     checks = Checks()
     workdir = Path(tempfile.mkdtemp(prefix="lotr-compose-check-"))
@@ -173,10 +179,11 @@ def main() -> int:
             **os.environ,
             "DOCKER_HOST": f"unix://{socket_path}",
             "POSTGRES_IMAGE": base_env["POSTGRES_IMAGE"],
+            "RABBITMQ_IMAGE": base_env["RABBITMQ_IMAGE"],
             "LOTR_HTTP_PORT": str(port),
             "COMPOSE_HTTP_TIMEOUT": "300",
         }
-        compose = ["docker-compose", "-p", PROJECT, "-f", "docker-compose.yml"]
+        compose = ["docker-compose", "-p", PROJECT, "-f", "docker-compose.yml", "-f", "docker-compose.events.yml"]
         service_proc = subprocess.Popen(
             ["podman", "system", "service", "--time=0", f"unix://{socket_path}"],
             stdout=subprocess.DEVNULL,
@@ -367,6 +374,8 @@ def check_stack(checks: Checks, http: Http, compose: list[str], env: dict, compo
     status, _ = http.json("GET", "/v2/me/favorites/books", token=jwt)
     checks.record(status == 200, "second up: the JWT from before is still accepted (key kept)", f"status {status}")
 
+    check_events(checks, http, compose, env)
+
     # ---- non-root, read-only root file system ------------------------------------------------
     promised = [s for s, spec in compose_file["services"].items() if spec.get("read_only") and not spec.get("profiles")]
     problems = []
@@ -376,6 +385,57 @@ def check_stack(checks: Checks, http: Http, compose: list[str], env: dict, compo
         if uid in ("", "0") or not info["HostConfig"].get("ReadonlyRootfs"):
             problems.append(f"{service}: uid {uid or '?'}, read-only {info['HostConfig'].get('ReadonlyRootfs')}")
     checks.record(not problems, f"{len(promised)} containers non-root with a read-only root fs", "; ".join(problems))
+
+
+def check_events(checks: Checks, http: Http, compose: list[str], env: dict) -> None:
+    """An account with a favorite in every service, deleted through the gateway: the outbox
+    relay, RabbitMQ and each service's worker take every trace of it away (docs/events.md)."""
+    email, password = f"events-{secrets.token_hex(4)}@example.com", secrets.token_urlsafe(16) + "-Aa1!"
+    http.json("POST", "/auth/register", body={"email": email, "password": password})
+    _, login = http.json("POST", "/auth/login", body={"email": email, "password": password})
+    jwt = (login or {}).get("access")
+    _, me = http.json("GET", "/auth/me", token=jwt)
+    user_id = (me or {}).get("id", "")
+    favorites = {  # service: (favorites list, a resource to pick from, model)
+        "book": ("/v2/me/favorites/books", "/v2/book?limit=1", "books.FavoriteBook"),
+        "movie": ("/v2/me/favorites/movies", "/v2/movie?limit=1", "movies.FavoriteMovie"),
+        "character": ("/v2/me/favorites/characters", "/v2/character?limit=1", "characters.FavoriteCharacter"),
+    }
+    added = []
+    for listing, resource, _ in favorites.values():
+        _, body = http.json("GET", resource)
+        item = ((body or {}).get("docs") or [{}])[0].get("_id", "none")
+        added.append(http.json("PUT", f"{listing}/{item}", token=jwt)[0])
+    checks.record(
+        bool(user_id) and all(s in (200, 201, 204) for s in added),
+        "events: a user with a favorite in book, movie and character",
+        f"PUT {added}",
+    )
+
+    status, _ = http.json("DELETE", "/auth/me", body={"password": password}, token=jwt)
+    took = wait_until(
+        lambda: all(http.json("GET", listing, token=jwt)[0] == 401 for listing, _, _ in favorites.values()), 30, 0.2
+    )
+    checks.record(
+        status == 204 and took is not None,
+        "events: DELETE /auth/me 204, then every service refuses the JWT within 30 s",
+        f"status {status}, {took:.1f} s" if took is not None else f"status {status}, timed out",
+    )
+    left = {}
+    for service, (_, _, model) in favorites.items():
+        rows = f"apps.get_model('{model}').objects.filter(user_id='{user_id}').count()"
+        code = f"from django.apps import apps; print({rows})"
+        shell = ["python", "manage.py", "shell", "-v", "0", "-c", code]
+        result = run(["podman", "exec", container_of(service), *shell], check=False)
+        left[service] = result.stdout.strip() or result.stderr.strip()[-80:]
+    no_rows = all(n == "0" for n in left.values())
+    checks.record(no_rows, "events: no favorite row of the user left in any service", str(left))
+    result = run(["podman", "exec", container_of("relay"), "python", "manage.py", "events_status"], check=False)
+    checks.record(
+        result.returncode == 0 and "outbox 0 unsent" in result.stdout,
+        "events: events_status: outbox empty, no dead letter",
+        " ".join((result.stdout + result.stderr).split())[:160],
+    )
 
 
 if __name__ == "__main__":

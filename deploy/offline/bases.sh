@@ -13,6 +13,7 @@ debian="$prefix/debian:bookworm"
 python="$prefix/python:3.11-bookworm"
 nginx="$prefix/nginx:bookworm"
 postgres="$prefix/postgres:15-bookworm"
+rabbitmq="$prefix/rabbitmq:3.10-bookworm"
 rebuild="${LOTR_BASES_REBUILD:-0}"
 
 say() { echo "bases: $*" >&2; }
@@ -77,4 +78,5 @@ build() {  # build TAG CONTAINERFILE
 build "$python" python.Containerfile
 build "$nginx" nginx.Containerfile
 build "$postgres" postgres.Containerfile
-echo "PYTHON_IMAGE=$python NGINX_IMAGE=$nginx POSTGRES_IMAGE=$postgres"
+build "$rabbitmq" rabbitmq.Containerfile
+echo "PYTHON_IMAGE=$python NGINX_IMAGE=$nginx POSTGRES_IMAGE=$postgres RABBITMQ_IMAGE=$rabbitmq"
