@@ -13,7 +13,6 @@ import time
 import urllib.error
 import urllib.request
 
-
 HEARTBEAT = "--heartbeat="
 HEARTBEAT_MAX_AGE = 60  # seconds: a relay round or a worker's loop touches it far more often
 
