@@ -1,13 +1,15 @@
-"""Writes to the book tables: the import, from CSVs (import_data) or from a /v2 server (sync_one_api)."""
+"""Writes to the book tables: the import, from CSVs (import_data) or from a /v2 server
+(sync_one_api), and the callers' favorites."""
 
 from pathlib import Path
 
 from django.db import transaction
 
 from lotr_kit.csvdata import Collection, Column, Table, object_id, read_tables
+from lotr_kit.favorites import Favorites
 from lotr_kit.importing import SyncResult, sync_rows
 
-from .models import Book, Chapter
+from .models import Book, Chapter, FavoriteBook
 
 BOOK_COLUMNS = (
     Column("_id", "id", object_id, required=True),
@@ -19,6 +21,9 @@ CHAPTER_COLUMNS = (
     Column("chapterName", "chapter_name", required=True),
     Column("book", "book", object_id),
 )
+
+# PUT and DELETE /v2/me/favorites/books/{id}, and the list of them.
+book_favorites = Favorites(FavoriteBook, "book")
 
 # What this service holds, where The One API serves it and which CSV carries it.
 COLLECTIONS = (

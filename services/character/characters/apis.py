@@ -23,9 +23,9 @@ from lotr_kit.views import (
     random_match,
 )
 
-from .models import FavoriteCharacter
 from .resources import CHARACTER, QUOTE
 from .selectors import character_exists, character_list, characters_by_id
+from .services import character_favorites
 
 
 class CharacterListApi(ResourceListApi):
@@ -137,11 +137,9 @@ class CharacterIdsInternalApi(ReadOnlyApi):
 
 class FavoriteCharacterListApi(FavoriteListApi):
     resource = CHARACTER
-    favorite_model = FavoriteCharacter
-    item_field = "character"
+    favorites = character_favorites
 
 
 class FavoriteCharacterApi(FavoriteItemApi):
     resource = CHARACTER
-    favorite_model = FavoriteCharacter
-    item_field = "character"
+    favorites = character_favorites

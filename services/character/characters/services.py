@@ -1,13 +1,15 @@
-"""Writes to the character table: the import, from CSVs (import_data) or from a /v2 server (sync_one_api)."""
+"""Writes to the character tables: the import, from CSVs (import_data) or from a /v2 server
+(sync_one_api), and the callers' favorites."""
 
 from pathlib import Path
 
 from django.db import transaction
 
 from lotr_kit.csvdata import Collection, Column, Table, object_id, read_tables
+from lotr_kit.favorites import Favorites
 from lotr_kit.importing import SyncResult, sync_rows
 
-from .models import Character
+from .models import Character, FavoriteCharacter
 
 CHARACTER_COLUMNS = (
     Column("_id", "id", object_id, required=True),
@@ -22,6 +24,9 @@ CHARACTER_COLUMNS = (
     Column("realm", "realm"),
     Column("spouse", "spouse"),
 )
+
+# PUT and DELETE /v2/me/favorites/characters/{id}, and the list of them.
+character_favorites = Favorites(FavoriteCharacter, "character")
 
 # What this service holds, where The One API serves it and which CSV carries it.
 COLLECTIONS = (Collection("character", "characters.csv", CHARACTER_COLUMNS),)

@@ -27,7 +27,6 @@ from lotr_kit.views import (
 
 from .characters import character_ids_matching
 from .expansion import quote_expansion
-from .models import FavoriteMovie, FavoriteQuote
 from .resources import MOVIE, QUOTE
 from .selectors import (
     movie_exists,
@@ -36,6 +35,7 @@ from .selectors import (
     quote_list_for_character,
     quote_list_for_movie,
 )
+from .services import movie_favorites, quote_favorites
 
 CHARACTER_NAME = "characterName"
 # `characterName` read with the filter language, so its errors name it as any filter's do.
@@ -185,23 +185,19 @@ class CharacterQuoteListInternalApi(ExpandableMixin, SubResourceListApi):
 
 class FavoriteMovieListApi(FavoriteListApi):
     resource = MOVIE
-    favorite_model = FavoriteMovie
-    item_field = "movie"
+    favorites = movie_favorites
 
 
 class FavoriteMovieApi(FavoriteItemApi):
     resource = MOVIE
-    favorite_model = FavoriteMovie
-    item_field = "movie"
+    favorites = movie_favorites
 
 
 class FavoriteQuoteListApi(QuoteExpandMixin, FavoriteListApi):
     resource = QUOTE
-    favorite_model = FavoriteQuote
-    item_field = "quote"
+    favorites = quote_favorites
 
 
 class FavoriteQuoteApi(FavoriteItemApi):
     resource = QUOTE
-    favorite_model = FavoriteQuote
-    item_field = "quote"
+    favorites = quote_favorites

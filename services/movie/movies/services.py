@@ -1,4 +1,5 @@
-"""Writes to the movie tables: the import, from CSVs (import_data) or from a /v2 server (sync_one_api)."""
+"""Writes to the movie tables: the import, from CSVs (import_data) or from a /v2 server
+(sync_one_api), and the callers' favorites."""
 
 import re
 from pathlib import Path
@@ -6,9 +7,10 @@ from pathlib import Path
 from django.db import transaction
 
 from lotr_kit.csvdata import Collection, Column, Table, number, object_id, read_tables
+from lotr_kit.favorites import Favorites
 from lotr_kit.importing import SyncResult, sync_rows
 
-from .models import Movie, Quote
+from .models import FavoriteMovie, FavoriteQuote, Movie, Quote
 
 MOVIE_COLUMNS = (
     Column("_id", "id", object_id, required=True),
@@ -27,6 +29,10 @@ QUOTE_COLUMNS = (
     Column("movie", "movie", object_id),
     Column("character", "character", object_id),
 )
+
+# PUT and DELETE /v2/me/favorites/{movies,quotes}/{id}, and the lists of them.
+movie_favorites = Favorites(FavoriteMovie, "movie")
+quote_favorites = Favorites(FavoriteQuote, "quote")
 
 # What this service holds, where The One API serves it and which CSV carries it. A quote's
 # character is a row of the character service, which this one cannot see: not checked here.
