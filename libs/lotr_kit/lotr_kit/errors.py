@@ -14,6 +14,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from .client import ServiceUnavailable
 from .query import QueryError
 
 logger = logging.getLogger("lotr_kit.errors")
@@ -91,6 +92,8 @@ def exception_handler(exc, context):
     if isinstance(exc, OperationalError | InterfaceError):
         logger.error("database unavailable: %s", exc)
         return unavailable()
+    if isinstance(exc, ServiceUnavailable):
+        return unavailable()  # another service did not answer: never a page short of what it promised
     return None  # unexpected: JsonErrorMiddleware logs it and answers 500
 
 

@@ -1,8 +1,6 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from lotr_kit.client import ServiceUnavailable
-from lotr_kit.errors import unavailable
 from lotr_kit.expand import (
     ExpandableMixin,
     expand_documents,
@@ -142,20 +140,17 @@ class QuoteRandomApi(ReadOnlyApi):
     )
     def get(self, request):
         keys = parse_expand(request.query_params, ("character", "movie"))
-        try:
-            character_ids = take_character_name(request)
-            filters = take_params(request, lambda key, value: QUOTE.field(filter_field(key, value)) is not None)
-            clauses = parse_filters(filters, QUOTE)
-            if clauses or character_ids is not None:
-                query = Query(clauses=clauses, sort=[], window=Window(1, None, None))
-                doc = random_match(query, quote_list(character_ids=character_ids), QUOTE)
-            else:
-                doc = random_row(quote_list(), QUOTE)
-            if doc is None:
-                return Response({"message": "No quotes found"}, status=404)
-            expand_documents([doc], keys, quote_expansion)
-        except ServiceUnavailable:
-            return unavailable()
+        character_ids = take_character_name(request)
+        filters = take_params(request, lambda key, value: QUOTE.field(filter_field(key, value)) is not None)
+        clauses = parse_filters(filters, QUOTE)
+        if clauses or character_ids is not None:
+            query = Query(clauses=clauses, sort=[], window=Window(1, None, None))
+            doc = random_match(query, quote_list(character_ids=character_ids), QUOTE)
+        else:
+            doc = random_row(quote_list(), QUOTE)
+        if doc is None:
+            return Response({"message": "No quotes found"}, status=404)
+        expand_documents([doc], keys, quote_expansion)
         return Response(doc)
 
 
