@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .objectid import normalize_object_id, parse_csv_object_id
+from .resources import NUMBER, OBJECT_ID, STRING, Resource
 
 # pandas >= 2 default NA values.
 NULL_TOKENS = frozenset(
@@ -101,6 +102,14 @@ class Column:
     name: str  # the key in the parsed row (the model field)
     kind: Kind = text
     required: bool = False
+
+
+def resource_columns(resource: Resource) -> tuple[Column, ...]:
+    """The columns of a resource's declaration: each field's key is the header (the CSV's and the
+    JSON's), its model field the row's key and its type how a value is read; a field that may
+    not be null is required."""
+    kinds = {STRING: text, NUMBER: number, OBJECT_ID: object_id}
+    return tuple(Column(f.key, f.column, kinds[f.type], required=not f.nullable) for f in resource.fields)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from .client import ServiceUnavailable
 from .query import QueryError
 
 logger = logging.getLogger("lotr_kit.errors")
@@ -50,6 +51,15 @@ def unavailable() -> Response:
     return Response(error_body(UNAVAILABLE), status=503, headers={"Retry-After": RETRY_AFTER_SECONDS})
 
 
+class ApiError(Exception):
+    """A request a service refuses: answered with `status`, `message` and, for a 400 about
+    fields, `errors` (per-field messages), in the shape above. Raised from a service or an API."""
+
+    def __init__(self, message: str, status: int = 400, errors: dict | None = None):
+        super().__init__(message)
+        self.message, self.status, self.errors = message, status, errors
+
+
 def query_error_body(error: QueryError) -> dict:
     extra = dict(error.extra)
     if error.param is not None:
@@ -61,6 +71,8 @@ def exception_handler(exc, context):
     """DRF exception handler: every API error in the One API shape, with the right status."""
     if isinstance(exc, QueryError):
         return Response(query_error_body(exc), status=400)
+    if isinstance(exc, ApiError):
+        return Response(error_body(exc.message, **({"errors": exc.errors} if exc.errors else {})), status=exc.status)
     if isinstance(exc, Http404):
         return Response(error_body(NOT_FOUND), status=404)
     if isinstance(exc, RequestDataTooBig):
@@ -91,6 +103,8 @@ def exception_handler(exc, context):
     if isinstance(exc, OperationalError | InterfaceError):
         logger.error("database unavailable: %s", exc)
         return unavailable()
+    if isinstance(exc, ServiceUnavailable):
+        return unavailable()  # another service did not answer: never a page short of what it promised
     return None  # unexpected: JsonErrorMiddleware logs it and answers 500
 
 

@@ -11,8 +11,6 @@ from collections.abc import Callable
 from django.http import QueryDict
 from drf_spectacular.utils import OpenApiParameter
 
-from .client import ServiceUnavailable
-from .errors import unavailable
 from .query import QueryError
 
 EXPAND = "expand"
@@ -89,14 +87,11 @@ class ExpandableMixin:
     def get(self, request, *args, **kwargs):
         keys = parse_expand(request.query_params, self.expandable)
         take_params(request, lambda key, value: key == EXPAND)
-        try:
-            response = super().get(request, *args, **kwargs)
-            if keys and response.status_code == 200:
-                body = response.data
-                expand_documents(body.get("docs", [body]), keys, self.expansion)
-        except ServiceUnavailable:
-            # Never a page with ids where objects were promised.
-            return unavailable()
+        response = super().get(request, *args, **kwargs)
+        if keys and response.status_code == 200:
+            # A ServiceUnavailable here is a 503 (lotr_kit/errors.py): never ids where objects were promised.
+            body = response.data
+            expand_documents(body.get("docs", [body]), keys, self.expansion)
         return response
 
 

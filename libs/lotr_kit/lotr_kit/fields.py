@@ -9,20 +9,12 @@ collation is chosen per connection instead of being written into the migration.
 from django.db import models
 
 
-class _BinaryCollationMixin:
+class BinaryTextField(models.TextField):
     def db_parameters(self, connection):
         params = super().db_parameters(connection)
         if connection.vendor == "postgresql":
             params["collation"] = "C"
         return params
-
-
-class BinaryCharField(_BinaryCollationMixin, models.CharField):
-    pass
-
-
-class BinaryTextField(_BinaryCollationMixin, models.TextField):
-    pass
 
 
 class ObjectIdField(models.CharField):

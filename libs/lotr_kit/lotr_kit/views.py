@@ -10,13 +10,14 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import DataError, OperationalError, connection, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import sql
 from .auth import IsTokenUser, reads_ignore_tokens
+from .favorites import Favorites
 from .objectid import normalize_object_id
 from .query import Query, QueryError, parse_query
 from .regex import regex_budget
@@ -168,19 +169,14 @@ def matching_ids(query: Query, queryset: QuerySet | sql.Rows, resource: Resource
 
 class FavoriteListApi(ResourceListApi):
     """The caller's favorites of this resource: the usual envelope, filters, sort and paging,
-    with full documents. `favorite_model` has a `user_id` and a foreign key `item_field`."""
+    with full documents."""
 
     kind = "list"
     permission_classes = [IsTokenUser]
-    favorite_model: type[Model]
-    item_field: str
+    favorites: Favorites
 
     def get_queryset(self) -> sql.Rows:
-        return sql.Rows.kept_by(self.favorite_model, self.item_field, self.request.user.id)
-
-    @property
-    def resource_model(self) -> type[Model]:
-        return self.favorite_model._meta.get_field(self.item_field).related_model
+        return self.favorites.kept(user_id=self.request.user.id)
 
 
 class FavoriteItemApi(APIView):
@@ -192,26 +188,14 @@ class FavoriteItemApi(APIView):
     kind = "favorite"
     resource: Resource
     permission_classes = [IsTokenUser]
-    favorite_model: type[Model]
-    item_field: str
-
-    def _item_or_404(self, id: str):
-        item_model = self.favorite_model._meta.get_field(self.item_field).related_model
-        item_id = object_id_or_404(id)
-        if not item_model.objects.filter(pk=item_id).exists():
-            raise Http404
-        return item_id
+    favorites: Favorites
 
     def put(self, request, id):
-        item_id = self._item_or_404(id)
-        # One INSERT ... ON CONFLICT DO NOTHING: a concurrent PUT of the same favorite is no
-        # error, and no read-then-write window is left for a concurrent DELETE to fall into
-        # (get_or_create's retry read finds nothing there, a 500).
-        favorite = self.favorite_model(user_id=request.user.id, **{f"{self.item_field}_id": item_id})
-        self.favorite_model.objects.bulk_create([favorite], ignore_conflicts=True)
+        if not self.favorites.add(user_id=request.user.id, item_id=object_id_or_404(id)):
+            raise Http404
         return Response(status=204)
 
     def delete(self, request, id):
-        item_id = self._item_or_404(id)
-        self.favorite_model.objects.filter(user_id=request.user.id, **{f"{self.item_field}_id": item_id}).delete()
+        if not self.favorites.remove(user_id=request.user.id, item_id=object_id_or_404(id)):
+            raise Http404
         return Response(status=204)

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import Http404
 from django.utils.cache import patch_cache_control
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,7 +15,7 @@ from lotr_kit.objectid import normalize_object_id
 from lotr_kit.schema import ERROR
 
 from .export import user_export
-from .models import ApiKey, User
+from .models import User
 from .services import (
     AccountError,
     api_key_create,
@@ -31,27 +31,89 @@ from .services import (
 from .tokens import jwks
 
 
-def tokens_response(body: dict, code: int = status.HTTP_200_OK) -> Response:
-    """An answer holding tokens or a key: no cache, shared or the browser's, may keep it."""
-    response = Response(body, status=code)
-    patch_cache_control(response, no_store=True)
+class IsoDateTimeField(serializers.DateTimeField):
+    """A time as Python's isoformat() writes it ("+00:00", not DRF's "Z")."""
+
+    def to_representation(self, value):
+        return value.isoformat() if value else None
+
+
+# Output serializers: each shapes an answer and is the schema of that answer.
+class SuccessSerializer(serializers.Serializer):
+    success = serializers.BooleanField()
+
+
+class TokensSerializer(serializers.Serializer):
+    access = serializers.CharField(help_text="Access JWT, short-lived.")
+    refresh = serializers.CharField(help_text="Refresh JWT; each use rotates it.")
+
+
+class LoginSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Access JWT (as `access`).")
+    email = serializers.EmailField()
+    access_token = serializers.CharField(help_text="An API key; the next login replaces it.")
+    access = serializers.CharField(help_text="Access JWT, short-lived.")
+    refresh = serializers.CharField(help_text="Refresh JWT; each use rotates it.")
+
+
+class UserSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    email = serializers.EmailField()
+    date_joined = IsoDateTimeField()
+
+
+class ApiKeySerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    prefix = serializers.CharField()
+    created_at = IsoDateTimeField()
+    revoked_at = IsoDateTimeField(allow_null=True)
+
+
+class ApiKeyListSerializer(serializers.Serializer):
+    docs = ApiKeySerializer(many=True)
+    total = serializers.IntegerField()
+
+
+class NewApiKeySerializer(serializers.Serializer):
+    key = serializers.CharField()
+    api_key = ApiKeySerializer()
+
+
+class JwksSerializer(serializers.Serializer):
+    keys = serializers.ListField()
+
+
+class ExportUserSerializer(UserSerializer):
+    last_login = IsoDateTimeField(allow_null=True)
+
+
+class SessionSerializer(serializers.Serializer):
+    expires_at = IsoDateTimeField()
+    revoked_at = IsoDateTimeField(allow_null=True)
+
+
+class ExportSerializer(serializers.Serializer):
+    user = ExportUserSerializer()
+    api_keys = ApiKeySerializer(many=True)
+    sessions = SessionSerializer(many=True)
+    favorites = serializers.DictField(child=serializers.ListField(child=serializers.DictField()))
+
+
+def answer(serializer_class, instance, code: int = status.HTTP_200_OK, *, no_store: bool = False) -> Response:
+    """`instance` shaped by `serializer_class`; with `no_store` (tokens, keys) no cache, shared or
+    the browser's, may keep it."""
+    response = Response(serializer_class(instance).data, status=code)
+    if no_store:
+        patch_cache_control(response, no_store=True)
     return response
 
 
-SUCCESS = inline_serializer("Success", {"success": serializers.BooleanField()})
-TOKENS = inline_serializer("Tokens", {"access": serializers.CharField(), "refresh": serializers.CharField()})
+SUCCESS = {"success": True}
 
 
 class AccountsApi(APIView):
-    """Every accounts endpoint answers AccountError with its status and the One API error shape."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, AccountError):
-            body = {"success": False, "message": exc.message}
-            if exc.errors:
-                body["errors"] = exc.errors
-            return Response(body, status=exc.status)
-        return super().handle_exception(exc)
+    """A refused request (AccountError) is answered by the kit's exception handler."""
 
     def validated(self, serializer_class):
         serializer = serializer_class(data=self.request.data)
@@ -99,13 +161,13 @@ class Credentials(serializers.Serializer):
 
 
 class RegisterApi(AnonymousApi):
-    @extend_schema(tags=["auth"], request=Credentials, responses={201: SUCCESS, 400: ERROR, 413: ERROR})
+    @extend_schema(tags=["auth"], request=Credentials, responses={201: SuccessSerializer, 400: ERROR, 413: ERROR})
     def post(self, request):
         """Create an account. The password needs 8+ characters with a lower-case letter, an
         upper-case letter, a digit and a symbol, and must not be a common one."""
         data = self.validated(Credentials)
         user_register(email=data["email"], password=data["password"])
-        return Response({"success": True}, status=status.HTTP_201_CREATED)
+        return answer(SuccessSerializer, SUCCESS, status.HTTP_201_CREATED)
 
 
 class LoginApi(AnonymousApi):
@@ -113,16 +175,7 @@ class LoginApi(AnonymousApi):
         tags=["auth"],
         request=Credentials,
         responses={
-            200: inline_serializer(
-                "Login",
-                {
-                    "token": serializers.CharField(help_text="Access JWT (as `access`)."),
-                    "email": serializers.EmailField(),
-                    "access_token": serializers.CharField(help_text="An API key; the next login replaces it."),
-                    "access": serializers.CharField(help_text="Access JWT, short-lived."),
-                    "refresh": serializers.CharField(help_text="Refresh JWT; each use rotates it."),
-                },
-            ),
+            200: LoginSerializer,
             400: ERROR,
             401: ERROR,
             413: ERROR,
@@ -135,7 +188,7 @@ class LoginApi(AnonymousApi):
         if user is None:
             # One answer whether or not the email exists.
             raise AccountError("Incorrect email or password.", status=401)
-        return tokens_response(user_login(user=user))
+        return answer(LoginSerializer, user_login(user=user), no_store=True)
 
 
 class RefreshInput(serializers.Serializer):
@@ -143,24 +196,22 @@ class RefreshInput(serializers.Serializer):
 
 
 class RefreshApi(AnonymousApi):
-    @extend_schema(tags=["auth"], request=RefreshInput, responses={200: TOKENS, 400: ERROR, 401: ERROR, 413: ERROR})
+    @extend_schema(
+        tags=["auth"], request=RefreshInput, responses={200: TokensSerializer, 400: ERROR, 401: ERROR, 413: ERROR}
+    )
     def post(self, request):
         """New access and refresh tokens; the refresh token sent is used up."""
-        return tokens_response(refresh_rotate(token=self.validated(RefreshInput)["refresh"]))
+        return answer(TokensSerializer, refresh_rotate(token=self.validated(RefreshInput)["refresh"]), no_store=True)
 
 
 class LogoutApi(AnonymousApi):
-    @extend_schema(tags=["auth"], request=RefreshInput, responses={200: SUCCESS, 400: ERROR, 401: ERROR, 413: ERROR})
+    @extend_schema(
+        tags=["auth"], request=RefreshInput, responses={200: SuccessSerializer, 400: ERROR, 401: ERROR, 413: ERROR}
+    )
     def post(self, request):
         """Revoke the refresh token (and the tokens it was rotated from or into)."""
         refresh_revoke(token=self.validated(RefreshInput)["refresh"])
-        return Response({"success": True})
-
-
-USER = inline_serializer(
-    "User",
-    {"id": serializers.CharField(), "email": serializers.EmailField(), "date_joined": serializers.DateTimeField()},
-)
+        return answer(SuccessSerializer, SUCCESS)
 
 
 class DeleteInput(serializers.Serializer):
@@ -168,10 +219,10 @@ class DeleteInput(serializers.Serializer):
 
 
 class MeApi(SignedInApi):
-    @extend_schema(tags=["auth"], responses={200: USER, 401: ERROR})
+    @extend_schema(tags=["auth"], responses={200: UserSerializer, 401: ERROR})
     def get(self, request):
-        user = self.user()
-        return Response({"id": user.id, "email": user.email, "date_joined": user.date_joined.isoformat()})
+        """The signed-in account: its id, its email and when it was created."""
+        return answer(UserSerializer, self.user())
 
     @extend_schema(tags=["auth"], request=DeleteInput, responses={204: None, 401: ERROR, 403: ERROR})
     def delete(self, request):
@@ -207,60 +258,35 @@ class PasswordInput(serializers.Serializer):
 
 
 class PasswordApi(SignedInApi):
-    @extend_schema(tags=["auth"], request=PasswordInput, responses={200: SUCCESS, 400: ERROR, 401: ERROR, 413: ERROR})
+    @extend_schema(
+        tags=["auth"], request=PasswordInput, responses={200: SuccessSerializer, 400: ERROR, 401: ERROR, 413: ERROR}
+    )
     def post(self, request):
         """Change the password; every refresh token of the account stops working."""
         data = self.validated(PasswordInput)
         password_change(user=self.user(), old_password=data["old_password"], new_password=data["new_password"])
-        return Response({"success": True})
+        return answer(SuccessSerializer, SUCCESS)
 
 
 class KeyInput(serializers.Serializer):
     name = TextField(max_length=100)
 
 
-def key_document(key: ApiKey) -> dict:
-    return {
-        "id": key.id,
-        "name": key.name,
-        "prefix": key.prefix,
-        "created_at": key.created_at.isoformat(),
-        "revoked_at": key.revoked_at.isoformat() if key.revoked_at else None,
-    }
-
-
-KEY = inline_serializer(
-    "ApiKey",
-    {
-        "id": serializers.CharField(),
-        "name": serializers.CharField(),
-        "prefix": serializers.CharField(),
-        "created_at": serializers.DateTimeField(),
-        "revoked_at": serializers.DateTimeField(allow_null=True),
-    },
-)
-
-
 class KeyListApi(SignedInApi):
     @extend_schema(
         tags=["auth"],
-        responses={
-            200: inline_serializer(
-                "ApiKeyList", {"docs": serializers.ListField(child=KEY), "total": serializers.IntegerField()}
-            ),
-            401: ERROR,
-        },
+        responses={200: ApiKeyListSerializer, 401: ERROR},
     )
     def get(self, request):
         """The account's API keys (never the keys themselves, only their first characters)."""
-        keys = [key_document(k) for k in self.user().api_keys.all()]
-        return Response({"docs": keys, "total": len(keys)})
+        keys = list(self.user().api_keys.all())
+        return answer(ApiKeyListSerializer, {"docs": keys, "total": len(keys)})
 
     @extend_schema(
         tags=["auth"],
         request=KeyInput,
         responses={
-            201: inline_serializer("NewApiKey", {"key": serializers.CharField(), "api_key": KEY}),
+            201: NewApiKeySerializer,
             400: ERROR,
             401: ERROR,
             413: ERROR,
@@ -269,7 +295,7 @@ class KeyListApi(SignedInApi):
     def post(self, request):
         """Create an API key. The key is in this answer only: it is stored hashed."""
         key, plaintext = api_key_create(user=self.user(), name=self.validated(KeyInput)["name"])
-        return tokens_response({"key": plaintext, "api_key": key_document(key)}, status.HTTP_201_CREATED)
+        return answer(NewApiKeySerializer, {"key": plaintext, "api_key": key}, status.HTTP_201_CREATED, no_store=True)
 
 
 class KeyDetailApi(SignedInApi):
@@ -284,10 +310,10 @@ class KeyDetailApi(SignedInApi):
 
 
 class JwksApi(AnonymousApi):
-    @extend_schema(tags=["auth"], responses={200: inline_serializer("Jwks", {"keys": serializers.ListField()})})
+    @extend_schema(tags=["auth"], responses={200: JwksSerializer})
     def get(self, request):
         """The public keys that verify this service's JWTs."""
-        return Response(jwks())
+        return answer(JwksSerializer, jwks())
 
 
 class KeyVerifyInternalApi(AnonymousApi):
@@ -306,15 +332,7 @@ class MeExportApi(SignedInApi):
     @extend_schema(
         tags=["auth"],
         responses={
-            200: inline_serializer(
-                "Export",
-                {
-                    "user": serializers.DictField(),
-                    "api_keys": serializers.ListField(child=serializers.DictField()),
-                    "sessions": serializers.ListField(child=serializers.DictField()),
-                    "favorites": serializers.DictField(child=serializers.ListField(child=serializers.DictField())),
-                },
-            ),
+            200: ExportSerializer,
             401: ERROR,
             503: ERROR,
         },
@@ -323,4 +341,4 @@ class MeExportApi(SignedInApi):
         """Everything stored about the account: the account, its API keys (never the keys
         themselves), its sessions, and its favorites in every service."""
         authorization = f"Bearer {request.auth}"
-        return tokens_response(user_export(user=self.user(), authorization=authorization))
+        return answer(ExportSerializer, user_export(user=self.user(), authorization=authorization), no_store=True)

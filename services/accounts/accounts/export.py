@@ -40,35 +40,15 @@ def _favorites(client: ServiceClient, path: str, authorization: str) -> list[dic
 
 
 def user_export(*, user: User, authorization: str) -> dict:
-    keys = [
-        {
-            "id": key.id,
-            "name": key.name,
-            "prefix": key.prefix,
-            "created_at": key.created_at.isoformat(),
-            "revoked_at": key.revoked_at.isoformat() if key.revoked_at else None,
-        }
-        for key in user.api_keys.all()
-    ]
-    sessions = [
-        {
-            "expires_at": token.expires_at.isoformat(),
-            "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
-        }
-        for token in user.refresh_tokens.order_by("expires_at")
-    ]
+    """The account, its API keys, its sessions (the API shapes them) and its favorites in every
+    service, each list read whole; AccountError (503) when a service does not answer."""
     favorites = {}
     for name, setting, path in FAVORITES:
         client = ServiceClient.from_settings(getattr(settings, setting))
         favorites[name] = _favorites(client, path, authorization)
     return {
-        "user": {
-            "id": user.id,
-            "email": user.email,
-            "date_joined": user.date_joined.isoformat(),
-            "last_login": user.last_login.isoformat() if user.last_login else None,
-        },
-        "api_keys": keys,
-        "sessions": sessions,
+        "user": user,
+        "api_keys": list(user.api_keys.all()),
+        "sessions": list(user.refresh_tokens.order_by("expires_at")),
         "favorites": favorites,
     }

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from lotr_kit.errors import ApiError
 from lotr_kit.events import outbox_add
 
 from .models import ApiKey, RefreshToken, User
@@ -18,12 +19,8 @@ from .tokens import access_token_issue, refresh_token_decode, refresh_token_sign
 API_KEY_PREFIX = "lotr_"
 
 
-class AccountError(Exception):
-    """A request the service refuses: answered with `status` and `message`."""
-
-    def __init__(self, message: str, status: int = 400, errors: dict | None = None):
-        super().__init__(message)
-        self.message, self.status, self.errors = message, status, errors
+class AccountError(ApiError):
+    """A request this service refuses: the kit's exception handler answers it (lotr_kit/errors.py)."""
 
 
 def user_register(*, email: str, password: str) -> User:

@@ -1,9 +1,9 @@
 from lotr_kit.expand import ExpandableMixin
 from lotr_kit.views import FavoriteItemApi, FavoriteListApi, ResourceDetailApi, ResourceListApi, SubResourceListApi
 
-from .models import FavoriteBook
 from .resources import BOOK, BOOK_CHAPTER, CHAPTER
 from .selectors import book_exists, book_list, books_by_id, chapter_list, chapter_list_for_book
+from .services import book_favorites
 
 
 class ChapterExpandMixin(ExpandableMixin):
@@ -63,11 +63,9 @@ class ChapterDetailApi(ChapterExpandMixin, ResourceDetailApi):
 
 class FavoriteBookListApi(FavoriteListApi):
     resource = BOOK
-    favorite_model = FavoriteBook
-    item_field = "book"
+    favorites = book_favorites
 
 
 class FavoriteBookApi(FavoriteItemApi):
     resource = BOOK
-    favorite_model = FavoriteBook
-    item_field = "book"
+    favorites = book_favorites

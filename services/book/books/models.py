@@ -6,7 +6,7 @@ from lotr_kit.fields import BinaryTextField, ObjectIdField
 class Book(models.Model):
     id = ObjectIdField(primary_key=True)
     position = models.PositiveIntegerField(db_index=True, help_text="Row number in the source CSV.")
-    name = BinaryTextField(db_index=True)
+    name = BinaryTextField()
 
     class Meta:
         ordering = ["position"]
@@ -21,8 +21,8 @@ class Chapter(models.Model):
 
     id = ObjectIdField(primary_key=True)
     position = models.PositiveIntegerField(db_index=True, help_text="Row number in the source CSV.")
-    chapter_name = BinaryTextField(db_index=True)
-    book = ObjectIdField(null=True, db_index=True)
+    chapter_name = BinaryTextField()
+    book = ObjectIdField(null=True)
 
     class Meta:
         ordering = ["position"]
@@ -34,7 +34,7 @@ class Chapter(models.Model):
 class FavoriteBook(models.Model):
     """A book a user keeps; the user is the accounts service's id, from the token."""
 
-    user_id = ObjectIdField(db_index=True)
+    user_id = ObjectIdField()
     book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="favorites")
     created_at = models.DateTimeField(auto_now_add=True)
 

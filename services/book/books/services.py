@@ -1,29 +1,24 @@
-"""Writes to the book tables: the import, from CSVs (import_data) or from a /v2 server (sync_one_api)."""
+"""Writes to the book tables: the import, from CSVs (import_data) or from a /v2 server
+(sync_one_api), and the callers' favorites."""
 
 from pathlib import Path
 
 from django.db import transaction
 
-from lotr_kit.csvdata import Collection, Column, Table, object_id, read_tables
+from lotr_kit.csvdata import Collection, Table, read_tables, resource_columns
+from lotr_kit.favorites import Favorites
 from lotr_kit.importing import SyncResult, sync_rows
 
-from .models import Book, Chapter
+from .models import Book, Chapter, FavoriteBook
+from .resources import BOOK, CHAPTER
 
-BOOK_COLUMNS = (
-    Column("_id", "id", object_id, required=True),
-    Column("name", "name", required=True),
-)
-
-CHAPTER_COLUMNS = (
-    Column("_id", "id", object_id, required=True),
-    Column("chapterName", "chapter_name", required=True),
-    Column("book", "book", object_id),
-)
+# PUT and DELETE /v2/me/favorites/books/{id}, and the list of them.
+book_favorites = Favorites(FavoriteBook, "book")
 
 # What this service holds, where The One API serves it and which CSV carries it.
 COLLECTIONS = (
-    Collection("book", "books.csv", BOOK_COLUMNS),
-    Collection("chapter", "chapters.csv", CHAPTER_COLUMNS, references={"book": "book"}),
+    Collection("book", "books.csv", resource_columns(BOOK)),
+    Collection("chapter", "chapters.csv", resource_columns(CHAPTER), references={"book": "book"}),
 )
 
 

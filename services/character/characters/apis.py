@@ -1,13 +1,9 @@
-from functools import cache
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.http import Http404, HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
-from lotr_kit.client import ServiceClient, ServiceUnavailable
-from lotr_kit.errors import unavailable
 from lotr_kit.expand import EXPAND, expand_documents, expand_parameter, parse_expand
 from lotr_kit.query import Query, Window, parse_filters
 from lotr_kit.schema import ERROR, NOTHING_FOUND, document_serializer, filter_parameters
@@ -23,9 +19,10 @@ from lotr_kit.views import (
     random_match,
 )
 
-from .models import FavoriteCharacter
+from .movies import character_quotes
 from .resources import CHARACTER, QUOTE
 from .selectors import character_exists, character_list, characters_by_id
+from .services import character_favorites
 
 
 class CharacterListApi(ResourceListApi):
@@ -40,12 +37,6 @@ class CharacterDetailApi(ResourceDetailApi):
 
     def get_queryset(self):
         return character_list()
-
-
-@cache
-def movie_service() -> ServiceClient:
-    """One pooled client per process, so calls reuse connections to the movie service."""
-    return ServiceClient.from_settings(settings.MOVIE_SERVICE_URL)
 
 
 class CharacterQuoteListApi(ResourceApi):
@@ -68,12 +59,7 @@ class CharacterQuoteListApi(ResourceApi):
             params = request.query_params.copy()
             params.setlist(EXPAND, [",".join(key for key in keys if key != "character")])
             query_string = urlencode(params, doseq=True)
-        try:
-            upstream = movie_service().get(f"/internal/characters/{character_id}/quotes", query_string=query_string)
-        except ServiceUnavailable:
-            return unavailable()
-        if upstream.status_code >= 500:
-            return unavailable()
+        upstream = character_quotes(character_id=character_id, query_string=query_string)
         if "character" in keys and upstream.status_code == 200:
             body = upstream.json()
             expand_documents(body["docs"], ("character",), lambda key, ids: characters_by_id(character_ids=ids))
@@ -137,11 +123,9 @@ class CharacterIdsInternalApi(ReadOnlyApi):
 
 class FavoriteCharacterListApi(FavoriteListApi):
     resource = CHARACTER
-    favorite_model = FavoriteCharacter
-    item_field = "character"
+    favorites = character_favorites
 
 
 class FavoriteCharacterApi(FavoriteItemApi):
     resource = CHARACTER
-    favorite_model = FavoriteCharacter
-    item_field = "character"
+    favorites = character_favorites

@@ -8,16 +8,16 @@ class Character(models.Model):
 
     id = ObjectIdField(primary_key=True)
     position = models.PositiveIntegerField(db_index=True, help_text="Row number in the source CSV.")
-    name = BinaryTextField(db_index=True)
-    wiki_url = BinaryTextField(null=True, db_index=True)
-    race = BinaryTextField(null=True, db_index=True)
-    birth = BinaryTextField(null=True, db_index=True)
-    gender = BinaryTextField(null=True, db_index=True)
-    death = BinaryTextField(null=True, db_index=True)
-    hair = BinaryTextField(null=True, db_index=True)
-    height = BinaryTextField(null=True, db_index=True)
-    realm = BinaryTextField(null=True, db_index=True)
-    spouse = BinaryTextField(null=True, db_index=True)
+    name = BinaryTextField()
+    wiki_url = BinaryTextField(null=True)
+    race = BinaryTextField(null=True)
+    birth = BinaryTextField(null=True)
+    gender = BinaryTextField(null=True)
+    death = BinaryTextField(null=True)
+    hair = BinaryTextField(null=True)
+    height = BinaryTextField(null=True)
+    realm = BinaryTextField(null=True)
+    spouse = BinaryTextField(null=True)
 
     class Meta:
         ordering = ["position"]
@@ -29,7 +29,7 @@ class Character(models.Model):
 class FavoriteCharacter(models.Model):
     """A character a user keeps; the user is the accounts service's id, from the token."""
 
-    user_id = ObjectIdField(db_index=True)
+    user_id = ObjectIdField()
     character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="favorites")
     created_at = models.DateTimeField(auto_now_add=True)
 

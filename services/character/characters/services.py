@@ -1,30 +1,22 @@
-"""Writes to the character table: the import, from CSVs (import_data) or from a /v2 server (sync_one_api)."""
+"""Writes to the character tables: the import, from CSVs (import_data) or from a /v2 server
+(sync_one_api), and the callers' favorites."""
 
 from pathlib import Path
 
 from django.db import transaction
 
-from lotr_kit.csvdata import Collection, Column, Table, object_id, read_tables
+from lotr_kit.csvdata import Collection, Table, read_tables, resource_columns
+from lotr_kit.favorites import Favorites
 from lotr_kit.importing import SyncResult, sync_rows
 
-from .models import Character
+from .models import Character, FavoriteCharacter
+from .resources import CHARACTER
 
-CHARACTER_COLUMNS = (
-    Column("_id", "id", object_id, required=True),
-    Column("name", "name", required=True),
-    Column("wikiUrl", "wiki_url"),
-    Column("race", "race"),
-    Column("birth", "birth"),
-    Column("gender", "gender"),
-    Column("death", "death"),
-    Column("hair", "hair"),
-    Column("height", "height"),
-    Column("realm", "realm"),
-    Column("spouse", "spouse"),
-)
+# PUT and DELETE /v2/me/favorites/characters/{id}, and the list of them.
+character_favorites = Favorites(FavoriteCharacter, "character")
 
 # What this service holds, where The One API serves it and which CSV carries it.
-COLLECTIONS = (Collection("character", "characters.csv", CHARACTER_COLUMNS),)
+COLLECTIONS = (Collection("character", "characters.csv", resource_columns(CHARACTER)),)
 
 
 def characters_sync(*, tables: dict[str, Table]) -> list[SyncResult]:

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from characters.apis import movie_service
+from characters.movies import movie_service
 from lotr_devstack import free_port
 
 pytestmark = pytest.mark.django_db

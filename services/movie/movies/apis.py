@@ -1,8 +1,6 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from lotr_kit.client import ServiceUnavailable
-from lotr_kit.errors import unavailable
 from lotr_kit.expand import (
     ExpandableMixin,
     expand_documents,
@@ -27,7 +25,6 @@ from lotr_kit.views import (
 
 from .characters import character_ids_matching
 from .expansion import quote_expansion
-from .models import FavoriteMovie, FavoriteQuote
 from .resources import MOVIE, QUOTE
 from .selectors import (
     movie_exists,
@@ -36,6 +33,7 @@ from .selectors import (
     quote_list_for_character,
     quote_list_for_movie,
 )
+from .services import movie_favorites, quote_favorites
 
 CHARACTER_NAME = "characterName"
 # `characterName` read with the filter language, so its errors name it as any filter's do.
@@ -142,20 +140,17 @@ class QuoteRandomApi(ReadOnlyApi):
     )
     def get(self, request):
         keys = parse_expand(request.query_params, ("character", "movie"))
-        try:
-            character_ids = take_character_name(request)
-            filters = take_params(request, lambda key, value: QUOTE.field(filter_field(key, value)) is not None)
-            clauses = parse_filters(filters, QUOTE)
-            if clauses or character_ids is not None:
-                query = Query(clauses=clauses, sort=[], window=Window(1, None, None))
-                doc = random_match(query, quote_list(character_ids=character_ids), QUOTE)
-            else:
-                doc = random_row(quote_list(), QUOTE)
-            if doc is None:
-                return Response({"message": "No quotes found"}, status=404)
-            expand_documents([doc], keys, quote_expansion)
-        except ServiceUnavailable:
-            return unavailable()
+        character_ids = take_character_name(request)
+        filters = take_params(request, lambda key, value: QUOTE.field(filter_field(key, value)) is not None)
+        clauses = parse_filters(filters, QUOTE)
+        if clauses or character_ids is not None:
+            query = Query(clauses=clauses, sort=[], window=Window(1, None, None))
+            doc = random_match(query, quote_list(character_ids=character_ids), QUOTE)
+        else:
+            doc = random_row(quote_list(), QUOTE)
+        if doc is None:
+            return Response({"message": "No quotes found"}, status=404)
+        expand_documents([doc], keys, quote_expansion)
         return Response(doc)
 
 
@@ -185,23 +180,19 @@ class CharacterQuoteListInternalApi(ExpandableMixin, SubResourceListApi):
 
 class FavoriteMovieListApi(FavoriteListApi):
     resource = MOVIE
-    favorite_model = FavoriteMovie
-    item_field = "movie"
+    favorites = movie_favorites
 
 
 class FavoriteMovieApi(FavoriteItemApi):
     resource = MOVIE
-    favorite_model = FavoriteMovie
-    item_field = "movie"
+    favorites = movie_favorites
 
 
 class FavoriteQuoteListApi(QuoteExpandMixin, FavoriteListApi):
     resource = QUOTE
-    favorite_model = FavoriteQuote
-    item_field = "quote"
+    favorites = quote_favorites
 
 
 class FavoriteQuoteApi(FavoriteItemApi):
     resource = QUOTE
-    favorite_model = FavoriteQuote
-    item_field = "quote"
+    favorites = quote_favorites

@@ -8,13 +8,13 @@ class Movie(models.Model):
 
     id = ObjectIdField(primary_key=True)
     position = models.PositiveIntegerField(db_index=True, help_text="Row number in the source CSV.")
-    name = BinaryTextField(db_index=True)
-    runtime_in_minutes = models.FloatField(null=True, db_index=True)
-    budget_in_millions = models.FloatField(null=True, db_index=True)
-    box_office_revenue_in_millions = models.FloatField(null=True, db_index=True)
-    academy_award_nominations = models.FloatField(null=True, db_index=True)
-    academy_award_wins = models.FloatField(null=True, db_index=True)
-    rotten_tomatoes_score = models.FloatField(null=True, db_index=True)
+    name = BinaryTextField()
+    runtime_in_minutes = models.FloatField(null=True)
+    budget_in_millions = models.FloatField(null=True)
+    box_office_revenue_in_millions = models.FloatField(null=True)
+    academy_award_nominations = models.FloatField(null=True)
+    academy_award_wins = models.FloatField(null=True)
+    rotten_tomatoes_score = models.FloatField(null=True)
 
     class Meta:
         ordering = ["position"]
@@ -28,9 +28,9 @@ class Quote(models.Model):
 
     id = ObjectIdField(primary_key=True)
     position = models.PositiveIntegerField(db_index=True, help_text="Row number in the source CSV.")
-    dialog = BinaryTextField(db_index=True, help_text="Whitespace already cleaned as the API serves it.")
-    movie = ObjectIdField(null=True, db_index=True)
-    character = ObjectIdField(null=True, db_index=True)
+    dialog = BinaryTextField(help_text="Whitespace already cleaned as the API serves it.")
+    movie = ObjectIdField(null=True)
+    character = ObjectIdField(null=True)
 
     class Meta:
         ordering = ["position"]
@@ -42,7 +42,7 @@ class Quote(models.Model):
 class FavoriteMovie(models.Model):
     """A movie a user keeps; the user is the accounts service's id, from the token."""
 
-    user_id = ObjectIdField(db_index=True)
+    user_id = ObjectIdField()
     movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="favorites")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -56,7 +56,7 @@ class FavoriteMovie(models.Model):
 class FavoriteQuote(models.Model):
     """A quote a user keeps; the user is the accounts service's id, from the token."""
 
-    user_id = ObjectIdField(db_index=True)
+    user_id = ObjectIdField()
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="favorites")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,38 +1,27 @@
-"""Writes to the movie tables: the import, from CSVs (import_data) or from a /v2 server (sync_one_api)."""
+"""Writes to the movie tables: the import, from CSVs (import_data) or from a /v2 server
+(sync_one_api), and the callers' favorites."""
 
 import re
 from pathlib import Path
 
 from django.db import transaction
 
-from lotr_kit.csvdata import Collection, Column, Table, number, object_id, read_tables
+from lotr_kit.csvdata import Collection, Table, read_tables, resource_columns
+from lotr_kit.favorites import Favorites
 from lotr_kit.importing import SyncResult, sync_rows
 
-from .models import Movie, Quote
+from .models import FavoriteMovie, FavoriteQuote, Movie, Quote
+from .resources import MOVIE, QUOTE
 
-MOVIE_COLUMNS = (
-    Column("_id", "id", object_id, required=True),
-    Column("name", "name", required=True),
-    Column("runtimeInMinutes", "runtime_in_minutes", number),
-    Column("budgetInMillions", "budget_in_millions", number),
-    Column("boxOfficeRevenueInMillions", "box_office_revenue_in_millions", number),
-    Column("academyAwardNominations", "academy_award_nominations", number),
-    Column("academyAwardWins", "academy_award_wins", number),
-    Column("rottenTomatoesScore", "rotten_tomatoes_score", number),
-)
-
-QUOTE_COLUMNS = (
-    Column("_id", "id", object_id, required=True),
-    Column("dialog", "dialog", required=True),
-    Column("movie", "movie", object_id),
-    Column("character", "character", object_id),
-)
+# PUT and DELETE /v2/me/favorites/{movies,quotes}/{id}, and the lists of them.
+movie_favorites = Favorites(FavoriteMovie, "movie")
+quote_favorites = Favorites(FavoriteQuote, "quote")
 
 # What this service holds, where The One API serves it and which CSV carries it. A quote's
 # character is a row of the character service, which this one cannot see: not checked here.
 COLLECTIONS = (
-    Collection("movie", "movies.csv", MOVIE_COLUMNS),
-    Collection("quote", "quotes.csv", QUOTE_COLUMNS, references={"movie": "movie"}),
+    Collection("movie", "movies.csv", resource_columns(MOVIE)),
+    Collection("quote", "quotes.csv", resource_columns(QUOTE), references={"movie": "movie"}),
 )
 
 # The original's output getter (spec §3.5): runs of two or more whitespace characters,
