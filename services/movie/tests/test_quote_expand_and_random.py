@@ -9,8 +9,8 @@ import collections
 
 import pytest
 
-from lotr_kit.favorites_tests import bearer
-from lotr_kit.testing import free_port
+from lotr_devstack import free_port
+from lotr_kit_testing.favorites_tests import bearer
 from movies import characters, expansion
 
 pytestmark = pytest.mark.django_db
