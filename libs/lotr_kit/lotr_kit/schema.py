@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema_field, inline_
 from rest_framework import serializers
 
 from .query import MAX_POSITION
-from .resources import NUMBER, OBJECT_ID, Resource
+from .query.resources import NUMBER, OBJECT_ID, Resource
 
 
 @extend_schema_field(

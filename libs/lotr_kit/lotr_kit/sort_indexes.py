@@ -15,7 +15,7 @@ single-column indexes the models declare.
 
 from django.db import migrations
 
-from .sql import NATURAL_ORDER
+from .query.sql import NATURAL_ORDER
 
 
 def index_name(table: str, column: str) -> str:

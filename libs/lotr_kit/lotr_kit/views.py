@@ -15,12 +15,11 @@ from django.http import Http404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import sql
 from .auth import IsTokenUser, reads_ignore_tokens
 from .objectid import normalize_object_id
-from .query import Query, QueryError, parse_query
-from .regex import regex_budget
-from .resources import Resource
+from .query import Query, QueryError, parse_query, sql
+from .query.regex import regex_budget
+from .query.resources import Resource
 from .schema import ResourceAutoSchema
 
 

@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from lotr_kit import sql
+from lotr_kit.query import sql
 
 from .models import Character
 from .resources import CHARACTER

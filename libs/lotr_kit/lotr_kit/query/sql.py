@@ -14,7 +14,7 @@ from functools import cache
 from django.db import connection
 from django.db.models import Model, QuerySet
 
-from .query import Clause, Query, Regex
+from .parse import Clause, Query, Regex
 from .regex import to_postgres
 from .resources import Resource
 
@@ -146,7 +146,7 @@ def _regex(column: str, value: Regex) -> tuple[str, str]:
         if value.ignore_case:
             return f'({column} COLLATE "{ICASE_COLLATION}") ~* %s', to_postgres(value.pattern)
         return f"{column} ~ %s", to_postgres(value.pattern)
-    # SQLite: REGEXP is lotr_kit.regex.sqlite_regexp, Python's syntax with a time budget.
+    # SQLite: REGEXP is lotr_kit.query.regex.sqlite_regexp, Python's syntax with a time budget.
     return f"{column} REGEXP %s", f"(?i){value.pattern}" if value.ignore_case else value.pattern
 
 
