@@ -26,7 +26,7 @@ DEPLOY_BIN := $(abspath $(DEPLOY_VENV))/bin
 KUBECTL ?= $(shell command -v kubectl || echo $(DEPLOY_BIN)/kubectl)
 OVERLAYS := dev prod
 
-.PHONY: help run stop status logs venv deploy-venv test test-services test-system lint format migrate load-data serve restart reload chaos \
+.PHONY: help run stop status logs venv deploy-venv test test-kit test-services test-system lint format migrate load-data serve restart reload chaos \
 	up down images compose-check manifest-check k8s-env k8s-build deploy-check check-deploy bench bench-smoke clean check-python check-wrk
 .PHONY: openapi schemathesis
 
@@ -72,7 +72,10 @@ $(VENV)/.installed: requirements-dev.txt $(foreach s,$(SERVICES),services/$(s)/r
 	  echo "   venv ready in $$(( $$(date +%s) - start )) s"
 	@touch $@
 
-test: venv lint test-services test-system deploy-check ## Run every test suite (PostgreSQL when <SERVICE>_DATABASE_URL is set)
+test: venv lint test-kit test-services test-system deploy-check ## Run every test suite (PostgreSQL when <SERVICE>_DATABASE_URL is set)
+
+test-kit: venv ## The query engine's unit tests (libs/lotr_kit/tests): seconds, no database, no service
+	cd libs/lotr_kit/tests && $(BIN)/pytest -q
 
 test-services: venv ## Each service's own suite, against its <SERVICE>_DATABASE_URL or SQLite
 	@for s in $(TARGETS); do \
