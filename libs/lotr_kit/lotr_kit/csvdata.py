@@ -1,5 +1,5 @@
 """Checking One-API records, from CSVs the way the original's import pipeline reads them
-(spec §11.1) or from the JSON a /v2 server answers, into the rows an importer writes.
+or from the JSON a /v2 server answers, into the rows an importer writes.
 
 CSV: cells equal to a pandas null token become None, `ObjectId(<hex>)` becomes the hex id,
 nothing is trimmed. JSON: null stays None, a value of the wrong type is a problem. Both

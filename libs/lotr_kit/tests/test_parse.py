@@ -1,5 +1,5 @@
-"""The parser, case by case from the spec's tables (spec/one-api-compat.md §4.2, §5, §6.3-6.5,
-§6.8) and the project's decisions (the 400s of docs/compatibility.md)."""
+"""The parser, case by case: The One API's filter forms, casting, merging, sort and envelope
+keys as the original reads them, and this project's 400s (docs/compatibility.md)."""
 
 import math
 

@@ -4,7 +4,7 @@ counts are derived from the data rather than typed. Processes are lotr_devstack'
 import csv
 from pathlib import Path
 
-# The null tokens of the original's pandas pipeline (spec §11.1), kept apart from the
+# The null tokens of the original's pandas pipeline, kept apart from the
 # importer on purpose: the tests' expectations must not share its code.
 _NULLS = {
     "", "NaN", "nan", "-NaN", "-nan", "NA", "N/A", "n/a", "NULL", "null", "None", "<NA>",
