@@ -26,7 +26,7 @@ DEPLOY_BIN := $(abspath $(DEPLOY_VENV))/bin
 KUBECTL ?= $(shell command -v kubectl || echo $(DEPLOY_BIN)/kubectl)
 OVERLAYS := dev prod
 
-.PHONY: help run stop status logs venv deploy-venv test test-services test-system lint format migrate load-data serve restart reload chaos \
+.PHONY: help run stop status logs venv deploy-venv test test-kit test-services test-system lint format migrate load-data serve restart reload chaos \
 	up down images compose-check manifest-check k8s-env k8s-build deploy-check check-deploy bench bench-smoke clean check-python check-wrk
 .PHONY: openapi schemathesis
 
@@ -65,14 +65,17 @@ check-python:
 
 venv: $(VENV)/.installed ## Create the virtualenv and install every pinned requirement
 
-$(VENV)/.installed: requirements-dev.txt $(foreach s,$(SERVICES),services/$(s)/requirements.txt) libs/lotr_kit/pyproject.toml libs/lotr_devstack/pyproject.toml VERSION | check-python
+$(VENV)/.installed: requirements-dev.txt $(foreach s,$(SERVICES),services/$(s)/requirements.txt) libs/lotr_kit/pyproject.toml libs/lotr_kit_testing/pyproject.toml libs/lotr_devstack/pyproject.toml VERSION | check-python
 	@echo "== venv: installing the pinned requirements into $(VENV) (the first time takes a minute or two)"
 	@start=$$(date +%s); $(PYTHON) -m venv $(VENV); \
 	  $(BIN)/pip install --disable-pip-version-check -r requirements-dev.txt; \
 	  echo "   venv ready in $$(( $$(date +%s) - start )) s"
 	@touch $@
 
-test: venv lint test-services test-system deploy-check ## Run every test suite (PostgreSQL when <SERVICE>_DATABASE_URL is set)
+test: venv lint test-kit test-services test-system deploy-check ## Run every test suite (PostgreSQL when <SERVICE>_DATABASE_URL is set)
+
+test-kit: venv ## The query engine's unit tests (libs/lotr_kit/tests): seconds, no database, no service
+	cd libs/lotr_kit/tests && $(BIN)/pytest -q
 
 test-services: venv ## Each service's own suite, against its <SERVICE>_DATABASE_URL or SQLite
 	@for s in $(TARGETS); do \

@@ -4,13 +4,14 @@ a key needed for everything but /book), and answers with faults on demand."""
 
 import json
 import math
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from lotr_kit.testing import clean_dialog, csv_documents
+from lotr_kit_testing.testing import csv_documents
 
 FILES = {
     "book": "books.csv",
@@ -20,6 +21,11 @@ FILES = {
     "character": "characters.csv",
 }
 OPEN = {"book"}  # the original needs no key for /book
+
+
+def clean_dialog(text: str) -> str:
+    """A quote's dialog as the original serves it: runs of whitespace made one space, trimmed."""
+    return re.sub(r"\s{2,}", " ", text).strip()
 
 
 def _number(value):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import psycopg
 
-from lotr_kit.testing import free_port
+from lotr_devstack import free_port
 
 
 def postgres_bin() -> Path:

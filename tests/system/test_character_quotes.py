@@ -6,7 +6,8 @@ import time
 import pytest
 import requests
 
-from lotr_kit.testing import clean_dialog, csv_documents
+from lotr_kit_testing.testing import csv_documents
+from tests.one_api_upstream import clean_dialog
 
 GANDALF = "5cd99d4bde30eff6ebccfea0"
 

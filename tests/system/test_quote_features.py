@@ -13,7 +13,8 @@ import uuid
 import pytest
 import requests
 
-from lotr_kit.testing import clean_dialog, csv_documents
+from lotr_kit_testing.testing import csv_documents
+from tests.one_api_upstream import clean_dialog
 from tests.stack import REPO, ServiceProcess, free_port
 
 GANDALF = "5cd99d4bde30eff6ebccfea0"

@@ -1,6 +1,6 @@
 """The sample dataset the repository ships keeps real ids that join up across services."""
 
-from lotr_kit.testing import csv_documents
+from lotr_kit_testing.testing import csv_documents
 from tests.stack import REPO
 
 SAMPLE = REPO / "data" / "sample"

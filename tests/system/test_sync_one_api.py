@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from lotr_devstack.databases import fresh_database
-from lotr_kit.testing import csv_documents
+from lotr_kit_testing.testing import csv_documents
 from tests.one_api_upstream import FILES, FakeOneApi, wait_until
 from tests.stack import BIN, REPO, ServiceProcess, free_port
 

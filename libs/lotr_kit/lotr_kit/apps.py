@@ -10,6 +10,6 @@ class LotrKitConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  registers them
-        from .regex import install_sqlite_regexp
+        from .query.regex import install_sqlite_regexp
 
-        connection_created.connect(install_sqlite_regexp, dispatch_uid="lotr_kit.regex")
+        connection_created.connect(install_sqlite_regexp, dispatch_uid="lotr_kit.query.regex")

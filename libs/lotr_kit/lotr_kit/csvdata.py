@@ -1,5 +1,5 @@
 """Checking One-API records, from CSVs the way the original's import pipeline reads them
-(spec §11.1) or from the JSON a /v2 server answers, into the rows an importer writes.
+or from the JSON a /v2 server answers, into the rows an importer writes.
 
 CSV: cells equal to a pandas null token become None, `ObjectId(<hex>)` becomes the hex id,
 nothing is trimmed. JSON: null stays None, a value of the wrong type is a problem. Both
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .objectid import normalize_object_id, parse_csv_object_id
-from .resources import NUMBER, OBJECT_ID, STRING, Resource
+from .query.resources import NUMBER, OBJECT_ID, STRING, Resource
 
 # pandas >= 2 default NA values.
 NULL_TOKENS = frozenset(
@@ -109,7 +109,7 @@ def resource_columns(resource: Resource) -> tuple[Column, ...]:
     JSON's), its model field the row's key and its type how a value is read; a field that may
     not be null is required."""
     kinds = {STRING: text, NUMBER: number, OBJECT_ID: object_id}
-    return tuple(Column(f.key, f.column, kinds[f.type], required=not f.nullable) for f in resource.fields)
+    return tuple(Column(f.key, f.model_field, kinds[f.type], required=not f.nullable) for f in resource.fields)
 
 
 @dataclass(frozen=True)

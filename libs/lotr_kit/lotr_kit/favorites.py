@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Model
 
-from . import sql
+from .query import sql
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """OpenAPI for the generic resource APIs, generated from the same Resource declarations."""
 
+from enum import StrEnum
 from functools import cache
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -8,7 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema_field, inline_
 from rest_framework import serializers
 
 from .query import MAX_POSITION
-from .resources import NUMBER, OBJECT_ID, Resource
+from .query.resources import NUMBER, OBJECT_ID, Resource
 
 
 @extend_schema_field(
@@ -188,8 +189,17 @@ class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
 _BLANK_MEANS_ABSENT = frozenset({"limit", "page", "offset", "sort"})
 
 
+class RouteKind(StrEnum):
+    """What a resource route answers, which decides its parameters, responses and description."""
+
+    LIST = "list"  # every item, filtered, sorted, paginated
+    DETAIL = "detail"  # one item by id, as a one-document envelope
+    SUBLIST = "sublist"  # the items of one parent (a book's chapters), filtered
+    FAVORITE = "favorite"  # PUT and DELETE of one of the caller's favorites
+
+
 class ResourceAutoSchema(AutoSchema):
-    """Documents the generic APIs from the view's `resource` and `kind`."""
+    """Documents the generic APIs from the view's `resource` and `kind` (a RouteKind)."""
 
     def get_operation(self, *args, **kwargs):
         operation = super().get_operation(*args, **kwargs)
@@ -205,12 +215,12 @@ class ResourceAutoSchema(AutoSchema):
         params = super().get_override_parameters()
         if not self._resource_view():
             return params
-        if self.view.kind == "favorite":
+        if self.view.kind == RouteKind.FAVORITE:
             return [*params, OpenApiParameter("id", str, OpenApiParameter.PATH, description="A 24-hex id.")]
         params = [*params, *_pagination_parameters(self.view.resource)]
-        if self.view.kind != "list":
+        if self.view.kind != RouteKind.LIST:
             params.append(OpenApiParameter("id", str, OpenApiParameter.PATH, description="A 24-hex id, in any case."))
-        if self.view.kind != "detail":
+        if self.view.kind != RouteKind.DETAIL:
             params += _filter_parameters(self.view.resource)
         for param in getattr(self.view, "extra_parameters", []):
             params.append(param)
@@ -224,11 +234,11 @@ class ResourceAutoSchema(AutoSchema):
     def get_response_serializers(self):
         if not self._resource_view():
             return super().get_response_serializers()
-        if self.view.kind == "favorite":
+        if self.view.kind == RouteKind.FAVORITE:
             return {204: None, 401: ERROR, 404: ERROR}
         name = getattr(self.view, "schema_name", None) or self.view.resource.name.title()
         responses = {200: envelope_serializer(self.view.resource, name), 400: ERROR, 404: ERROR}
-        if self.view.kind == "list":
+        if self.view.kind == RouteKind.LIST:
             del responses[404]
         if self._checks_tokens():
             responses[401] = ERROR
@@ -252,10 +262,12 @@ class ResourceAutoSchema(AutoSchema):
             return " ".join(own.split())
         name = self.view.resource.name
         return {
-            "list": f"Every {name} matching the filters, sorted and paginated, in the list envelope.",
-            "detail": f"One {name} by id, as a one-document envelope (404 when there is none).",
-            "sublist": f"The {name}s of one parent, with filters, sort and pagination (404 for an unknown parent).",
-            "favorite": f"PUT adds the {name} to the caller's favorites, DELETE removes it (both idempotent).",
+            RouteKind.LIST: f"Every {name} matching the filters, sorted and paginated, in the list envelope.",
+            RouteKind.DETAIL: f"One {name} by id, as a one-document envelope (404 when there is none).",
+            RouteKind.SUBLIST: (
+                f"The {name}s of one parent, with filters, sort and pagination (404 for an unknown parent)."
+            ),
+            RouteKind.FAVORITE: f"PUT adds the {name} to the caller's favorites, DELETE removes it (both idempotent).",
         }[self.view.kind]
 
     def get_operation_id(self):

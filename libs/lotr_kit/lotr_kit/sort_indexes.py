@@ -20,7 +20,7 @@ made here; a migration that alters such a field calls `sort_indexes` again after
 
 from django.db import migrations
 
-from .sql import NATURAL_ORDER
+from .query.sql import NATURAL_ORDER
 
 
 def index_name(table: str, column: str) -> str:

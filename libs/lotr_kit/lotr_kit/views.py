@@ -15,14 +15,13 @@ from django.http import Http404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import sql
 from .auth import IsTokenUser, reads_ignore_tokens
 from .favorites import Favorites
 from .objectid import normalize_object_id
-from .query import Query, QueryError, parse_query
-from .regex import regex_budget
-from .resources import Resource
-from .schema import ResourceAutoSchema
+from .query import Query, QueryError, parse_query, sql
+from .query.regex import regex_budget
+from .query.resources import Resource
+from .schema import ResourceAutoSchema, RouteKind
 
 
 def max_limit() -> int:
@@ -92,7 +91,7 @@ class ReadOnlyApi(APIView):
 class ResourceApi(ReadOnlyApi):
     resource: Resource
     schema = ResourceAutoSchema()
-    kind = "list"  # "list", "detail" or "sublist": what the schema documents
+    kind = RouteKind.LIST  # "list", "detail" or "sublist": what the schema documents
 
 
 class ResourceListApi(ResourceApi):
@@ -109,7 +108,7 @@ class ResourceListApi(ResourceApi):
 class ResourceDetailApi(ResourceApi):
     """GET one item as a one-doc envelope; paging and sort apply, filters are ignored (as the original)."""
 
-    kind = "detail"
+    kind = RouteKind.DETAIL
 
     def get_queryset(self) -> QuerySet:
         raise NotImplementedError
@@ -129,7 +128,7 @@ class ResourceDetailApi(ResourceApi):
 class SubResourceListApi(ResourceApi):
     """GET the children of one parent (a book's chapters); 404 when the parent does not exist."""
 
-    kind = "sublist"
+    kind = RouteKind.SUBLIST
 
     def parent_exists(self, parent_id: str) -> bool:
         raise NotImplementedError
@@ -150,7 +149,7 @@ def random_row(queryset: QuerySet, resource: Resource) -> dict | None:
     total = queryset.count()
     if total == 0:
         return None
-    rows = list(queryset.order_by(sql.NATURAL_ORDER).values_list(*resource.columns)[random.randrange(total) :][:1])
+    rows = list(queryset.order_by(sql.NATURAL_ORDER).values_list(*resource.model_fields)[random.randrange(total) :][:1])
     return resource.documents(rows)[0] if rows else None
 
 
@@ -171,7 +170,7 @@ class FavoriteListApi(ResourceListApi):
     """The caller's favorites of this resource: the usual envelope, filters, sort and paging,
     with full documents."""
 
-    kind = "list"
+    kind = RouteKind.LIST
     permission_classes = [IsTokenUser]
     favorites: Favorites
 
@@ -185,7 +184,7 @@ class FavoriteItemApi(APIView):
 
     http_method_names = ["put", "delete"]
     schema = ResourceAutoSchema()
-    kind = "favorite"
+    kind = RouteKind.FAVORITE
     resource: Resource
     permission_classes = [IsTokenUser]
     favorites: Favorites

@@ -1,6 +1,6 @@
 import pytest
 
-pytest_plugins = ["lotr_kit.pytest_plugin"]
+pytest_plugins = ["lotr_kit_testing.pytest_plugin"]
 
 
 @pytest.fixture(scope="session", autouse=True)

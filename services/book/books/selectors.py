@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from lotr_kit import sql
+from lotr_kit.query import sql
 
 from .models import Book, Chapter
 from .resources import BOOK
@@ -19,10 +19,10 @@ def chapter_list() -> QuerySet[Chapter]:
 
 
 def chapter_list_for_book(*, book_id: str) -> sql.Rows:
-    return sql.Rows.having(Chapter, "book", book_id)
+    return sql.Rows.field_equals(Chapter, "book", book_id)
 
 
 def books_by_id(*, book_ids: list[str]) -> dict[str, dict]:
     """The book documents of these ids, by id, in one query."""
-    rows = Book.objects.filter(id__in=book_ids).values_list(*BOOK.columns)
+    rows = Book.objects.filter(id__in=book_ids).values_list(*BOOK.model_fields)
     return {doc["_id"]: doc for doc in BOOK.documents(list(rows))}

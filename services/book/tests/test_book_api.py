@@ -235,7 +235,7 @@ def test_book_routes_do_not_look_at_tokens_even_when_reads_need_one(api, setting
 
 @pytest.mark.parametrize("path", CHAPTER_ROUTES)
 @pytest.mark.parametrize("token", [ONE_API_KEY, "lotr_" + "A" * 43, "not.a.jwt"])
-def test_when_reads_need_a_token_a_bad_one_is_401(api, settings, accounts_service, path, token):
+def test_when_reads_need_a_token_a_bad_one_is_401(api, settings, token_issuer, path, token):
     settings.LOTR_READS_REQUIRE_TOKEN = True
 
     response = api.get(path, Authorization=f"Bearer {token}")

@@ -1,11 +1,11 @@
-"""/v2/me/favorites/books, with tokens from the real accounts service."""
+"""/v2/me/favorites/books, with tokens of the suite's own (lotr_kit_testing.tokens)."""
 
 import pytest
 
-from lotr_kit.favorites_tests import *  # noqa: F403
-from lotr_kit.favorites_tests import FavoriteCase
+from lotr_kit_testing.favorites_tests import FavoriteCase, FavoritesContract
 
 
-@pytest.fixture
-def favorite_case(books):
-    return FavoriteCase("books", books[0], books[1])
+class TestBookFavorites(FavoritesContract):
+    @pytest.fixture
+    def favorite_case(self, books):
+        return FavoriteCase("books", books[0], books[1])

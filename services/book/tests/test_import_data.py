@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError
 
 from books.models import Book, Chapter
-from lotr_kit.pytest_plugin import run_import
+from lotr_kit_testing.pytest_plugin import run_import
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from lotr_kit.expand import EXPAND, expand_documents, expand_parameter, parse_expand
 from lotr_kit.query import Query, Window, parse_filters
-from lotr_kit.schema import ERROR, NOTHING_FOUND, document_serializer, filter_parameters
+from lotr_kit.schema import ERROR, NOTHING_FOUND, RouteKind, document_serializer, filter_parameters
 from lotr_kit.views import (
     FavoriteItemApi,
     FavoriteListApi,
@@ -44,7 +44,7 @@ class CharacterQuoteListApi(ResourceApi):
     `expand=movie` is the movie service's to answer, `expand=character` this service's own."""
 
     resource = QUOTE
-    kind = "sublist"
+    kind = RouteKind.SUBLIST
     extra_statuses = (503,)
     extra_parameters = [expand_parameter(("character", "movie"))]
 

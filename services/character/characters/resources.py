@@ -1,6 +1,6 @@
 """What the character APIs expose: keys in the original's order, their columns and types."""
 
-from lotr_kit.resources import OBJECT_ID, STRING, Field, Resource
+from lotr_kit.query.resources import OBJECT_ID, STRING, Field, Resource
 
 CHARACTER = Resource(
     "character",

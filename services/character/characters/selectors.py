@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from lotr_kit import sql
+from lotr_kit.query import sql
 
 from .models import Character
 from .resources import CHARACTER
@@ -17,5 +17,5 @@ def character_exists(*, character_id: str) -> bool:
 
 def characters_by_id(*, character_ids: list[str]) -> dict[str, dict]:
     """The character documents of these ids, by id, in one query."""
-    rows = Character.objects.filter(id__in=character_ids).values_list(*CHARACTER.columns)
+    rows = Character.objects.filter(id__in=character_ids).values_list(*CHARACTER.model_fields)
     return {doc["_id"]: doc for doc in CHARACTER.documents(list(rows))}

@@ -1,8 +1,8 @@
 import pytest
 
-from lotr_kit.testing import csv_documents
+from lotr_kit_testing.testing import csv_documents
 
-pytest_plugins = ["lotr_kit.pytest_plugin"]
+pytest_plugins = ["lotr_kit_testing.pytest_plugin"]
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pytest
 
 from characters.movies import movie_service
-from lotr_kit.testing import free_port
+from lotr_devstack import free_port
 
 pytestmark = pytest.mark.django_db
 

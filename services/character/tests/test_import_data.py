@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError
 
 from characters.models import Character
-from lotr_kit.pytest_plugin import run_import
+from lotr_kit_testing.pytest_plugin import run_import
 
 pytestmark = pytest.mark.django_db
 

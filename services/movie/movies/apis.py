@@ -10,7 +10,7 @@ from lotr_kit.expand import (
     take_params,
 )
 from lotr_kit.query import Query, Window, parse_filters
-from lotr_kit.resources import STRING, Field, Resource
+from lotr_kit.query.resources import STRING, Field, Resource
 from lotr_kit.schema import ERROR, NOTHING_FOUND, document_serializer, filter_parameters
 from lotr_kit.views import (
     FavoriteItemApi,

@@ -1,6 +1,6 @@
 """What the movie and quote APIs expose: keys in the original's order, columns and types."""
 
-from lotr_kit.resources import NUMBER, OBJECT_ID, STRING, Field, Resource
+from lotr_kit.query.resources import NUMBER, OBJECT_ID, STRING, Field, Resource
 
 MOVIE = Resource(
     "movie",

@@ -1,8 +1,16 @@
+import re
+
 import pytest
 
-from lotr_kit.testing import clean_dialog, csv_documents
+from lotr_kit_testing.testing import csv_documents
 
-pytest_plugins = ["lotr_kit.pytest_plugin"]
+pytest_plugins = ["lotr_kit_testing.pytest_plugin"]
+
+
+def clean_dialog(text: str) -> str:
+    """A quote's dialog as the original serves it: runs of whitespace made one space, trimmed
+    (an independent reading, not the importer's code)."""
+    return re.sub(r"\s{2,}", " ", text).strip()
 
 
 def _number(text):

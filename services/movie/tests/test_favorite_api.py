@@ -1,12 +1,13 @@
-"""/v2/me/favorites/movies and /v2/me/favorites/quotes, with tokens from the real accounts service."""
+"""/v2/me/favorites/movies and /v2/me/favorites/quotes, with tokens of the suite's own
+(lotr_kit_testing.tokens)."""
 
 import pytest
 
-from lotr_kit.favorites_tests import *  # noqa: F403
-from lotr_kit.favorites_tests import FavoriteCase
+from lotr_kit_testing.favorites_tests import FavoriteCase, FavoritesContract
 
 
-@pytest.fixture(params=["movies", "quotes"])
-def favorite_case(request, movies, quotes):
-    docs = movies if request.param == "movies" else quotes
-    return FavoriteCase(request.param, docs[0], docs[1])
+class TestMovieAndQuoteFavorites(FavoritesContract):
+    @pytest.fixture(params=["movies", "quotes"])
+    def favorite_case(self, request, movies, quotes):
+        docs = movies if request.param == "movies" else quotes
+        return FavoriteCase(request.param, docs[0], docs[1])

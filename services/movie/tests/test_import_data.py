@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import CommandError
 
-from lotr_kit.pytest_plugin import run_import
+from lotr_kit_testing.pytest_plugin import run_import
 from movies.models import Movie, Quote
 
 pytestmark = pytest.mark.django_db

@@ -209,7 +209,7 @@ def test_open_reads_do_not_look_at_tokens(api, path, headers, query):
 
 @pytest.mark.parametrize("path", [*READ_ROUTES, "/v2/quotes/random"])
 @pytest.mark.parametrize("token", [None, ONE_API_KEY, "lotr_" + "A" * 43])
-def test_when_reads_need_a_token_a_missing_or_bad_one_is_401(api, settings, accounts_service, path, token):
+def test_when_reads_need_a_token_a_missing_or_bad_one_is_401(api, settings, token_issuer, path, token):
     settings.LOTR_READS_REQUIRE_TOKEN = True
 
     response = api.get(path, **({"Authorization": f"Bearer {token}"} if token else {}))

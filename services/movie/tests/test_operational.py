@@ -1,3 +1,7 @@
-"""Schema, Swagger UI, health, readiness, admin and metrics of this service."""
+"""Schema, Swagger UI, health, readiness, admin, metrics and the tables' collation and indexes of this service."""
 
-from lotr_kit.operational_tests import *  # noqa: F403
+from lotr_kit_testing.operational_tests import OperationalContract, StoredDataContract
+
+
+class TestOperational(OperationalContract, StoredDataContract):
+    pass

@@ -9,10 +9,10 @@ import collections
 
 import pytest
 
+from lotr_devstack import free_port
 from lotr_kit.datachanges import data_changes
 from lotr_kit.events import data_changed
-from lotr_kit.favorites_tests import bearer
-from lotr_kit.testing import free_port
+from lotr_kit_testing.favorites_tests import bearer
 from movies import characters, expansion
 
 pytestmark = pytest.mark.django_db

@@ -88,58 +88,33 @@ def api(client, db) -> Api:
 
 
 @pytest.fixture(scope="session")
-def accounts_service(tmp_path_factory):
-    """The real accounts service under its server on a loopback port, with its own SQLite file and
-    signing key; this suite's service is pointed at it for JWKS and API-key checks."""
-    from lotr_devstack import ServiceProcess
+def token_issuer():
+    """Tokens of the suite's own (lotr_kit_testing.tokens), which this service accepts for the
+    session through the kit's key-resolver and API-key hooks instead of asking accounts."""
+    from lotr_kit import auth
 
-    from . import auth
+    from .tokens import RESOLVER, VERIFIER, Issuer
 
-    folder = tmp_path_factory.mktemp("accounts")
-    env = {
-        "DATABASE_URL": f"sqlite:///{folder / 'accounts.sqlite3'}",
-        "DJANGO_SECRET_KEY": "accounts-test-only",
-        "JWT_PRIVATE_KEY_FILE": str(folder / "jwt.pem"),
-        "JWT_PRIVATE_KEY": "",
-        # Fast hashing: the suites register many users (see the accounts test settings).
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-    }
-    process = ServiceProcess(Path(settings.REPO_DIR) / "services" / "accounts", env)
-    process.manage("migrate", "--no-input", "-v", "0")
-    process.manage("ensure_signing_key")
-    process.start()
-    previous = settings.ACCOUNTS_SERVICE_URL
-    settings.ACCOUNTS_SERVICE_URL = process.url
-    auth.public_keys.cache_clear()
-    auth.accounts_service.cache_clear()
-    yield process
-    process.stop()
-    settings.ACCOUNTS_SERVICE_URL = previous
-    auth.public_keys.cache_clear()
-    auth.accounts_service.cache_clear()
+    hooks = {"LOTR_AUTH_KEY_RESOLVER": RESOLVER, "LOTR_AUTH_API_KEY_VERIFIER": VERIFIER}
+    previous = {name: getattr(settings, name, None) for name in hooks}
+    for name, value in hooks.items():
+        setattr(settings, name, value)
+    auth.verified_jwt.cache_clear()
+    yield Issuer()
+    for name, value in previous.items():
+        setattr(settings, name, value)
+    auth.verified_jwt.cache_clear()
 
 
 @pytest.fixture(scope="session")
-def signed_in(accounts_service):
-    """signed_in("frodo@shire.me") → that user's tokens, from a real register and login."""
-    import requests
-
+def signed_in(token_issuer):
+    """signed_in("frodo@shire.me") → that user's id and tokens (`access`, a JWT; `access_token`,
+    an API key), the same for the same email all session."""
     made: dict[str, dict] = {}
 
     def login(email: str = "frodo@shire.me") -> dict:
         if email not in made:
-            credentials = {"email": email, "password": "Mellon-2-friend!"}
-            registered = requests.post(f"{accounts_service.url}/auth/register", json=credentials, timeout=10)
-            assert registered.status_code == 201, registered.text
-            response = requests.post(f"{accounts_service.url}/auth/login", json=credentials, timeout=10)
-            assert response.status_code == 200, response.text
-            made[email] = {**response.json(), "id": _user_id(accounts_service.url, response.json()["access"])}
+            made[email] = token_issuer.user(email)
         return made[email]
 
     return login
-
-
-def _user_id(url: str, access: str) -> str:
-    import requests
-
-    return requests.get(f"{url}/auth/me", headers={"Authorization": f"Bearer {access}"}, timeout=10).json()["id"]

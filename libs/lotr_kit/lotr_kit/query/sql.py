@@ -14,7 +14,7 @@ from functools import cache
 from django.db import connection
 from django.db.models import Model, QuerySet
 
-from .query import Clause, Query, Regex
+from .parse import Clause, Query, Regex
 from .regex import to_postgres
 from .resources import Resource
 
@@ -37,7 +37,7 @@ class Rows:
     params: tuple = ()
 
     @classmethod
-    def having(cls, model: type[Model], field_name: str, value) -> "Rows":
+    def field_equals(cls, model: type[Model], field_name: str, value) -> "Rows":
         """The rows whose `field_name` equals `value` (a parent's children)."""
         quote = connection.ops.quote_name
         column = f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(field_name).column)}"
@@ -74,7 +74,7 @@ def _favorites_condition(favorite_model: type[Model], item_field: str) -> str:
 
 
 @dataclass(frozen=True)
-class Table:
+class ResourceTable:
     """A model's table and the quoted, qualified columns behind a resource's fields."""
 
     name: str
@@ -86,11 +86,11 @@ class Table:
 
 
 @cache
-def table_for(model: type[Model], resource: Resource) -> Table:
+def table_for(model: type[Model], resource: Resource) -> ResourceTable:
     quote = connection.ops.quote_name
     name = quote(model._meta.db_table)
     columns = {f.name: f"{name}.{quote(f.column)}" for f in model._meta.concrete_fields}
-    return Table(name, columns, ", ".join(columns[f.column] for f in resource.fields))
+    return ResourceTable(name, columns, ", ".join(columns[f.model_field] for f in resource.fields))
 
 
 def base_condition(queryset: QuerySet | Rows) -> tuple[str, list]:
@@ -102,11 +102,11 @@ def base_condition(queryset: QuerySet | Rows) -> tuple[str, list]:
     return "", []
 
 
-def condition(query: Query, table: Table) -> tuple[str, list]:
+def condition(query: Query, table: ResourceTable) -> tuple[str, list]:
     """The filters of `query` as one SQL condition (empty when there are none)."""
     parts, params = [], []
     for clause in query.clauses:
-        sql, clause_params = _clause(clause, table.column(clause.field.column))
+        sql, clause_params = _clause(clause, table.column(clause.field.model_field))
         parts.append(sql)
         params.extend(clause_params)
     return " AND ".join(parts), params
@@ -146,13 +146,13 @@ def _regex(column: str, value: Regex) -> tuple[str, str]:
         if value.ignore_case:
             return f'({column} COLLATE "{ICASE_COLLATION}") ~* %s', to_postgres(value.pattern)
         return f"{column} ~ %s", to_postgres(value.pattern)
-    # SQLite: REGEXP is lotr_kit.regex.sqlite_regexp, Python's syntax with a time budget.
+    # SQLite: REGEXP is lotr_kit.query.regex.sqlite_regexp, Python's syntax with a time budget.
     return f"{column} REGEXP %s", f"(?i){value.pattern}" if value.ignore_case else value.pattern
 
 
-def order_by(query: Query, table: Table) -> str:
+def order_by(query: Query, table: ResourceTable) -> str:
     terms = [
-        f"{table.column(f.column)} DESC NULLS LAST" if descending else f"{table.column(f.column)} ASC NULLS FIRST"
+        f"{table.column(f.model_field)} {'DESC NULLS LAST' if descending else 'ASC NULLS FIRST'}"
         for f, descending in query.sort
     ]
     return ", ".join([*terms, f"{table.column(NATURAL_ORDER)} ASC"])
@@ -205,7 +205,7 @@ def exists(model: type[Model], pk: str) -> bool:
         return cursor.fetchone() is not None
 
 
-def _where(query: Query, queryset: QuerySet | Rows, table: Table) -> tuple[str, list]:
+def _where(query: Query, queryset: QuerySet | Rows, table: ResourceTable) -> tuple[str, list]:
     base, base_params = base_condition(queryset)
     filters, filter_params = condition(query, table)
     parts = [f"({part})" for part in (base, filters) if part]

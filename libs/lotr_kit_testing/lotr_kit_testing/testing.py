@@ -1,11 +1,10 @@
-"""Test helpers shared by the suites: an independent reading of the source CSVs (to derive
-expected counts from the data rather than type them). Processes: lotr_devstack."""
+"""An independent reading of the source CSVs, shared by the suites: expected documents and
+counts are derived from the data rather than typed. Processes are lotr_devstack's."""
 
 import csv
-import re
 from pathlib import Path
 
-# The null tokens of the original's pandas pipeline (spec §11.1), kept apart from the
+# The null tokens of the original's pandas pipeline, kept apart from the
 # importer on purpose: the tests' expectations must not share its code.
 _NULLS = {
     "", "NaN", "nan", "-NaN", "-nan", "NA", "N/A", "n/a", "NULL", "null", "None", "<NA>",
@@ -28,17 +27,3 @@ def csv_documents(path: Path) -> list[dict]:
             doc[key] = value
         docs.append(doc)
     return docs
-
-
-def clean_dialog(text: str) -> str:
-    return re.sub(r"\s{2,}", " ", text).strip()
-
-
-def __getattr__(name: str):
-    """The process helpers moved to lotr_devstack (development only, never in an image);
-    the old names keep working for the suites that import them from here."""
-    if name in ("BIN", "Process", "ServiceProcess", "free_port"):
-        import lotr_devstack
-
-        return getattr(lotr_devstack, name)
-    raise AttributeError(name)

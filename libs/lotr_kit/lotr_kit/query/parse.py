@@ -36,7 +36,7 @@ _COMPARISONS = {"<": "lt", "<=": "lte", ">": "gt", ">=": "gte"}
 _CASTER = re.compile(r"(?P<name>string|date)\((?P<value>.*)\)", re.DOTALL)
 _REGEX = re.compile(r"/(?P<pattern>.*)/(?P<flags>i?)", re.DOTALL)
 # JavaScript Number() forms the original accepts, minus "0" followed by a digit, which it
-# reads as a date instead (§6.4).
+# reads as a date instead.
 _NUMBER = re.compile(r"[+-]?(?:(?:[1-9]\d*|0)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|0[xX][0-9a-fA-F]+|[+-]?Infinity")
 _OBJECT_ID = re.compile(r"[0-9a-fA-F]{24}")
 _UNSIGNED = re.compile(r"\d+")
@@ -69,7 +69,8 @@ class Clause:
 
 @dataclass(frozen=True)
 class Window:
-    """Which slice of the results to return and which envelope keys say so (§4.2)."""
+    """Which slice of the results to return and which envelope keys say so: `offset` and no
+    `page`/`pages` with an offset, `page` and `pages` with a page, all three by default."""
 
     limit: int
     page: int | None
@@ -129,7 +130,7 @@ def parse_query(params, resource: Resource, *, max_limit: int, filters: bool = T
 def parse_window(params, *, max_limit: int) -> Window:
     limit = _single(params, "limit")
     offset = _single(params, "offset")
-    # With an offset, page is ignored whatever its value, as the original does (§4.2):
+    # With an offset, page is ignored whatever its value, as the original does:
     # real SDKs send page=0&offset=0 on every list.
     page = _single(params, "page") if offset is None else None
     capped = False
@@ -194,7 +195,7 @@ def parse_filters(params, resource: Resource) -> list[Clause]:
         for clause in clauses:
             ops = per_field.setdefault(clause.field.key, {})
             if clause.op == "eq":
-                ops.clear()  # a later equals replaces earlier operators on the field (§6.5)
+                ops.clear()  # a later equals replaces earlier operators on the field, as in the original
             ops[clause.op] = clause  # the same operator twice keeps the last one
     return [clause for ops in per_field.values() for clause in ops.values()]
 

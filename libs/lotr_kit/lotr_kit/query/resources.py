@@ -1,4 +1,4 @@
-"""Declarations of what a resource exposes: its JSON keys, columns and value types.
+"""Declarations of what a resource exposes: its JSON keys, model fields and value types.
 
 One declaration drives the query-language parser (which fields exist and how to cast
 their values), the JSON documents (key order, nulls, numbers) and the OpenAPI schema.
@@ -15,7 +15,7 @@ OBJECT_ID = "objectid"
 @dataclass(frozen=True)
 class Field:
     key: str  # the JSON key and the name used in filters and sort
-    column: str  # the model field behind it
+    model_field: str  # the name of the model field behind it (not its database column)
     type: str = STRING
     nullable: bool = True
     description: str = ""
@@ -40,15 +40,15 @@ class Resource:
         return [f.key for f in self.fields]
 
     @property
-    def columns(self) -> list[str]:
-        return [f.column for f in self.fields]
+    def model_fields(self) -> list[str]:
+        return [f.model_field for f in self.fields]
 
     def only(self, *keys: str) -> "Resource":
         """The same resource projected to some of its keys (e.g. chapters of one book)."""
         return Resource(self.name, tuple(f for f in self.fields if f.key in keys), self.id_alias)
 
     def documents(self, rows: list[tuple]) -> list[dict[str, Any]]:
-        """JSON-ready documents from `values_list(*self.columns)` rows, keys in declared order."""
+        """JSON-ready documents from `values_list(*self.model_fields)` rows, keys in declared order."""
         keys = self.keys
         numbers = [i for i, f in enumerate(self.fields) if f.type == NUMBER]
         docs = []
