@@ -74,7 +74,7 @@ $(VENV)/.installed: requirements-dev.txt $(foreach s,$(SERVICES),services/$(s)/r
 
 test: venv lint test-kit test-services test-system deploy-check ## Run every test suite (PostgreSQL when <SERVICE>_DATABASE_URL is set)
 
-test-kit: venv ## The query engine's unit tests (libs/lotr_kit/tests): seconds, no database, no service
+test-kit: venv ## The kit's unit tests (libs/lotr_kit/tests: the query engine, the health probe): seconds, no database, no service
 	cd libs/lotr_kit/tests && $(BIN)/pytest -q
 
 test-services: venv ## Each service's own suite, against its <SERVICE>_DATABASE_URL or SQLite

@@ -1,4 +1,4 @@
-"""The query engine's own tests: no service, no database, no network.
+"""The kit's own unit tests (the query engine, the health probe): no service, no database, no network.
 
 Django is configured here with just enough to name a PostgreSQL backend (the reference
 dialect of the SQL snapshots: quoting, collations); nothing ever connects to it.
