@@ -77,7 +77,10 @@ def wrk(url: str, *, seconds: int, connections: int, threads: int, headers: dict
     args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
     for name, value in (headers or {}).items():
         args += ["-H", f"{name}: {value}"]
-    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    return parse_wrk(subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout)
+
+
+def parse_wrk(out: str) -> dict:
     latency = {p: _ms(v) for p, v in re.findall(r"^\s+(50|90|99)%\s+(\S+)", out, re.M)}
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -105,6 +108,16 @@ def worker_rss_mb(process: ServiceProcess) -> list[float]:
         status = Path(f"/proc/{pid}/status").read_text()
         sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status)[1]) / 1024)
     return sizes
+
+
+def cpu_seconds(master_pid: int) -> float:
+    """CPU time (user + system) of an nginx master's workers so far: per request, it does not
+    depend on what else loads the machine the way req/s does."""
+    total = 0
+    for child in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split():
+        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def static_baseline(body: bytes, folder: Path) -> tuple[Process, int]:

@@ -11,6 +11,8 @@ Settings (flags override them):
     SERVER_BIND              host:port to listen on (0.0.0.0:8000)
     SERVER_WORKERS           worker processes (2)
     SERVER_THREADS           threads per worker running the application (2)
+    SERVER_BACKPRESSURE      requests a worker takes in at once, the rest waiting in the listen
+                             queue (granian's default when unset: its backlog / workers)
     SERVER_GRACEFUL_TIMEOUT  seconds in-flight requests get after SIGTERM (20)
     SERVER_RESPAWN_INTERVAL  seconds between a new worker's start and its predecessor's stop on
                              a graceful reload (SIGHUP) (8; granian's own default, 3.5, dropped
@@ -139,6 +141,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--bind", default=env_str("SERVER_BIND", "0.0.0.0:8000"))
     parser.add_argument("--workers", type=int, default=env_int("SERVER_WORKERS", 2, minimum=1))
     parser.add_argument("--threads", type=int, default=env_int("SERVER_THREADS", 2, minimum=1))
+    parser.add_argument("--backpressure", type=int, default=env_int("SERVER_BACKPRESSURE", 0, minimum=0) or None)
     parser.add_argument("--graceful-timeout", type=int, default=env_int("SERVER_GRACEFUL_TIMEOUT", 20, minimum=1))
     parser.add_argument("--access-log", default=env_str("SERVER_ACCESS_LOG") or None)
     parser.add_argument("--pid-file", type=Path)
@@ -160,6 +163,7 @@ def serve(args, host: str, port: int, live: Path) -> None:
         interface=Interfaces.WSGI,
         workers=args.workers,
         blocking_threads=args.threads,
+        backpressure=args.backpressure,
         websockets=False,
         respawn_failed_workers=True,
         # On SIGHUP a new worker starts, and the old one stops this many seconds later: long
