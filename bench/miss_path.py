@@ -27,13 +27,22 @@ from lotr_devstack import GatewayProcess, ServiceProcess
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import REPO, cpu_seconds, parse_wrk, start_stack, stop  # noqa: E402  bench/run.py, beside this script
 
-API = "/v2/character?race=Hobbit&sort=name:asc&limit=%d&page=%d"
-PEER = "/characters/?race=Hobbit&ordering=name&limit=%d&offset=%d"
+# (the API's query, the peer's): Hobbits sorted by name, or quotes with their characters and
+# movies embedded (pages of up to 60 KB, past nginx's default proxy buffers).
+QUERIES = {
+    "character": (
+        "/v2/character?race=Hobbit&sort=name:asc&limit=%d&offset=%d",
+        "/characters/?race=Hobbit&ordering=name&limit=%d&offset=%d",
+    ),
+    "expand": ("/v2/quote?expand=character,movie&limit=%d&offset=%d", "/expanded-quotes/?limit=%d&offset=%d"),
+}
+BUFFERS = "proxy_buffer_size 16k;\nproxy_buffers 16 16k;"
 # Extra directives at http level in each variant gateway, beside what the template says.
 VARIANTS = {
-    "cache, stored from the 1st use": "proxy_cache_min_uses 1;",
-    "cache, stored from the 2nd use": "proxy_cache_min_uses 2;",
-    "cache, 2nd use, 16k buffers": "proxy_cache_min_uses 2;\nproxy_buffer_size 16k;\nproxy_buffers 16 16k;",
+    "cache, stored from the 1st use": ("proxy_cache_min_uses 1;", "lotr_cache"),
+    "cache, stored from the 2nd use": ("proxy_cache_min_uses 2;", "lotr_cache"),
+    "cache, 2nd use, 16k buffers": (f"proxy_cache_min_uses 2;\n{BUFFERS}", "lotr_cache"),
+    "cache off, 16k buffers": (BUFFERS, "off"),
 }
 # Character services beside the stack's (2 workers x 2 threads), on the same database.
 SERVER_VARIANTS = {
@@ -55,8 +64,8 @@ class VariantGateway(GatewayProcess):
         return self
 
 
-def load(url: str, template: str, *, offset: bool, seconds: int, connections: int) -> dict:
-    env = {**os.environ, "MISS_PATH_TEMPLATE": template, "MISS_PATH_OFFSET": "1" if offset else "0"}
+def load(url: str, template: str, *, seconds: int, connections: int) -> dict:
+    env = {**os.environ, "MISS_PATH_TEMPLATE": template}
     script = str(REPO / "bench" / "miss_path.lua")
     argv = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s", "-s", script, url]
     out = subprocess.run(argv, capture_output=True, text=True, check=True, env=env).stdout
@@ -66,6 +75,7 @@ def load(url: str, template: str, *, offset: bool, seconds: int, connections: in
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", default="postgresql", choices=["postgresql", "sqlite"])
+    parser.add_argument("--query", default="character", choices=list(QUERIES))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=6)
     parser.add_argument("--connections", type=int, default=32)
@@ -81,34 +91,38 @@ def main() -> None:
     stack = start_stack(args.database, tmp / args.database, args, data_dir, pg)
     try:
         upstreams = {name: f"127.0.0.1:{p.port}" for name, p in stack["processes"].items()}
-        character = stack["processes"]["character"]
-        served_by = [character.process.pid]
+        api, peer = QUERIES[args.query]
+        processes = stack["processes"]
+        character = processes["character"]
+        straight = character if args.query == "character" else processes["movie"]
+        served_by = [character.process.pid] + ([processes["movie"].process.pid] if args.query == "expand" else [])
         targets = {
-            "character service straight": (character.url, API, False, served_by),
+            "service straight": (straight.url, api, served_by),
             "gateway, cache off": (
                 stack["gateways"]["uncached"].url,
-                API,
-                False,
+                api,
                 [*served_by, stack["gateways"]["uncached"].process.pid],
             ),
-            "plain DRF peer": (stack["peer"].url, PEER, True, [stack["peer"].process.pid]),
+            "plain DRF peer": (stack["peer"].url, peer, [stack["peer"].process.pid]),
         }
-        for name, extra in VARIANTS.items() if args.variants == "gateway" else ():
+        for name, (extra, cache) in VARIANTS.items() if args.variants == "gateway" else ():
             prefix = tmp / f"variant-{len(stack['started'])}"
             prefix.mkdir()
             prefix.chmod(0o755)
-            gateway = VariantGateway(prefix, upstreams, extra=extra, GATEWAY_ACCESS_LOG="/dev/null").start()
+            gateway = VariantGateway(
+                prefix, upstreams, extra=extra, GATEWAY_CACHE=cache, GATEWAY_ACCESS_LOG="/dev/null"
+            ).start()
             stack["started"].append(gateway)
-            targets[name] = (gateway.url, API, False, [*served_by, gateway.process.pid])
+            targets[name] = (gateway.url, api, [*served_by, gateway.process.pid])
         for name, (workers, env) in SERVER_VARIANTS.items() if args.variants == "server" else ():
             variant = ServiceProcess(character.service_dir, {**character.env, **env}, workers=workers).start()
             stack["started"].append(variant)
-            targets[name] = (variant.url, API, False, [variant.process.pid])
+            targets[name] = (variant.url, api, [variant.process.pid])
         rounds: dict[str, list[dict]] = {name: [] for name in targets}
         for number in range(args.rounds):
-            for name, (base, template, offset, pids) in targets.items():
+            for name, (base, template, pids) in targets.items():
                 began = sum(cpu_seconds(pid) for pid in pids)
-                result = load(base, template, offset=offset, seconds=args.seconds, connections=args.connections)
+                result = load(base, template, seconds=args.seconds, connections=args.connections)
                 result["cpu_us"] = 1e6 * (sum(cpu_seconds(pid) for pid in pids) - began) / max(result["requests"], 1)
                 rounds[name].append(result)
                 print(
@@ -119,8 +133,8 @@ def main() -> None:
     finally:
         stop(stack)
 
-    straight = rounds["character service straight"]
-    print(f"\n{args.database}, {args.rounds} rounds of {args.seconds} s, {args.connections} connections")
+    straight = rounds["service straight"]
+    print(f"\n{args.query}, {args.database}, {args.rounds} rounds of {args.seconds} s, {args.connections} connections")
     print(
         "| target | req/s per round | share of the service straight, per round | p99 ms per round "
         "| CPU µs per request, per round | non-2xx |"
