@@ -46,9 +46,10 @@ VARIANTS = {
 }
 # Character services beside the stack's (2 workers x 2 threads), on the same database.
 SERVER_VARIANTS = {
-    "service, 1 worker x 4 threads": (1, {"SERVER_THREADS": "4"}),
-    "service, 2 workers x 4 threads": (2, {"SERVER_THREADS": "4"}),
     "service, 2 x 2, backpressure 2": (2, {"SERVER_BACKPRESSURE": "2"}),
+    "service, 1 worker x 4 threads": (1, {"SERVER_THREADS": "4"}),
+    "service, 1 x 4, backpressure 4": (1, {"SERVER_THREADS": "4", "SERVER_BACKPRESSURE": "4"}),
+    "service, 2 workers x 4 threads": (2, {"SERVER_THREADS": "4"}),
     "service, 2 x 2, backpressure 8": (2, {"SERVER_BACKPRESSURE": "8"}),
 }
 

@@ -1,11 +1,15 @@
-"""make bench: load through the gateway on loopback, reported against a static baseline.
+"""make bench: load through the gateway on loopback, reported against a static baseline and a
+plain Django REST framework service.
 
-Every part runs as in production, on this machine: the services under their server (granian, lotr_kit.server) on
-PostgreSQL with the full dataset (LOTR_DATA_DIR), nginx rendered from the gateway template,
-once with its cache (GATEWAY_CACHE=lotr_cache) and once without (off). The baseline is the
-same nginx serving a static file with the bytes of the character scenario's answer: the
-most this box can push through nginx for such a response. Each scenario is reported as a
-ratio to it, since absolute numbers move from machine to machine.
+Every part runs as in production, on this machine: the services under their server (granian,
+lotr_kit.server) with the full dataset (LOTR_DATA_DIR), nginx rendered from the gateway
+template, once with its cache (GATEWAY_CACHE=lotr_cache) and once without (off); first on
+PostgreSQL, then on SQLite (--databases). The baseline is the same nginx serving a static file
+with the bytes of the character scenario's answer: the most this box can push through nginx
+for such a response. The peer (bench/peer) is what a user would write instead: a plain DRF
+service over the same data, under the same server settings, on the same database engine.
+Each scenario is reported as a ratio to the static baseline, and each uncached one as a
+multiple of the peer's rate on the equivalent query, measured right after it.
 
 Writes bench/results/latest.json; bench/chart.py draws bench/results/latest.png from it.
 """
