@@ -32,7 +32,7 @@ def main() -> None:
     rate.invert_yaxis()
     rate.set_xlabel(f"% of the static baseline ({report['static_baseline']['rps']:.0f} req/s)")
     rate.set_xscale("log")
-    rate.set_title("Throughput (log scale): gateway cached/uncached, service direct, the DRF peer")
+    rate.set_title("Throughput (log scale); blue cached, orange uncached, green direct, grey the DRF peer", fontsize=9)
     for key, marker in (("p50_ms", "o"), ("p90_ms", "s"), ("p99_ms", "^")):
         latency.plot([r[key] for r in rows], list(y), marker, label=key.split("_")[0])
     latency.set_xscale("log")
@@ -44,7 +44,7 @@ def main() -> None:
         f"{report['machine']['cores']} cores, wrk {load['threads']} threads / {load['connections']} connections, "
         f"{load['seconds']} s per scenario"
     )
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.98))
     fig.savefig(RESULTS / "latest.png", dpi=110)
     print(f"wrote {RESULTS / 'latest.png'}")
 
