@@ -65,7 +65,7 @@ check-python:
 
 venv: $(VENV)/.installed ## Create the virtualenv and install every pinned requirement
 
-$(VENV)/.installed: requirements-dev.txt $(foreach s,$(SERVICES),services/$(s)/requirements.txt) libs/lotr_kit/pyproject.toml libs/lotr_kit_testing/pyproject.toml libs/lotr_devstack/pyproject.toml VERSION | check-python
+$(VENV)/.installed: requirements-dev.txt bench/peer/requirements.txt $(foreach s,$(SERVICES),services/$(s)/requirements.txt) libs/lotr_kit/pyproject.toml libs/lotr_kit_testing/pyproject.toml libs/lotr_devstack/pyproject.toml VERSION | check-python
 	@echo "== venv: installing the pinned requirements into $(VENV) (the first time takes a minute or two)"
 	@start=$$(date +%s); $(PYTHON) -m venv $(VENV); \
 	  $(BIN)/pip install --disable-pip-version-check -r requirements-dev.txt; \

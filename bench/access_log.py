@@ -10,7 +10,6 @@ on all of them alike:
 """
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import static_baseline, wrk  # noqa: E402
+from run import cpu_seconds, static_baseline, wrk  # noqa: E402
 
 from tests.stack import GatewayProcess  # noqa: E402
 
@@ -46,16 +45,6 @@ def start_gateway(folder: Path, buffered: bool, log: str = "access.log") -> Gate
         conf.write_text(rendered.replace(BUFFERED, "lotr_json;"))
         subprocess.run([*process.nginx, "-s", "reload"], check=True, capture_output=True)
     return process
-
-
-def cpu_seconds(master_pid: int) -> float:
-    """CPU time (user + system) of an nginx master's workers so far: per request, it does not
-    depend on what else loads the machine the way req/s does."""
-    total = 0
-    for child in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split():
-        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:

@@ -1,11 +1,15 @@
-"""make bench: load through the gateway on loopback, reported against a static baseline.
+"""make bench: load through the gateway on loopback, reported against a static baseline and a
+plain Django REST framework service.
 
-Every part runs as in production, on this machine: the services under their server (granian, lotr_kit.server) on
-PostgreSQL with the full dataset (LOTR_DATA_DIR), nginx rendered from the gateway template,
-once with its cache (GATEWAY_CACHE=lotr_cache) and once without (off). The baseline is the
-same nginx serving a static file with the bytes of the character scenario's answer: the
-most this box can push through nginx for such a response. Each scenario is reported as a
-ratio to it, since absolute numbers move from machine to machine.
+Every part runs as in production, on this machine: the services under their server (granian,
+lotr_kit.server) with the full dataset (LOTR_DATA_DIR), nginx rendered from the gateway
+template, once with its cache (GATEWAY_CACHE=lotr_cache) and once without (off); first on
+PostgreSQL, then on SQLite (--databases). The baseline is the same nginx serving a static file
+with the bytes of the character scenario's answer: the most this box can push through nginx
+for such a response. The peer (bench/peer) is what a user would write instead: a plain DRF
+service over the same data, under the same server settings, on the same database engine.
+Each scenario is reported as a ratio to the static baseline, and each uncached one as a
+multiple of the peer's rate on the equivalent query, measured right after it.
 
 Writes bench/results/latest.json; bench/chart.py draws bench/results/latest.png from it.
 """
@@ -23,7 +27,15 @@ from pathlib import Path
 
 import requests
 
-from lotr_devstack import GatewayProcess, Process, ServiceProcess, free_port, nginx_binary, system_database_url
+from lotr_devstack import (
+    GatewayProcess,
+    Process,
+    ServiceProcess,
+    free_port,
+    fresh_database,
+    nginx_binary,
+    system_database_url,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -31,28 +43,48 @@ SERVICES = ["accounts", "book", "movie", "character"]
 GANDALF = "5cd99d4bde30eff6ebccfea0"
 QUOTE = "5cd96e05de30eff6ebcce8d1"
 BASELINE_PATH = "/v2/character?race=Hobbit&sort=name:asc&limit=10&page=3"
+# (name, path, credentials, the peer's equivalent query or None where it has none). The peer
+# (bench/peer) is a plain DRF service: django-filter's `field__lookup` parameters, `ordering`,
+# `limit`/`offset` for the original's `page`, its own route for nested movies and characters.
 SCENARIOS = [
-    ("book list", "/v2/book", None),
-    ("characters filtered+sorted", BASELINE_PATH, None),
-    ("quote page", "/v2/quote?limit=50&page=7", None),
-    ("quote by id", f"/v2/quote/{QUOTE}", None),
-    ("characters regex", "/v2/character?name=/an/i&limit=20", None),
-    ("movies budget<100", "/v2/movie?budgetInMillions<100", None),
-    ("character quotes (2 services)", f"/v2/character/{GANDALF}/quote?limit=20", None),
-    ("favorites, JWT", "/v2/me/favorites/characters", "jwt"),
-    ("favorites, API key", "/v2/me/favorites/characters", "api_key"),
+    ("book list", "/v2/book", None, "/books/"),
+    ("characters filtered+sorted", BASELINE_PATH, None, "/characters/?race=Hobbit&ordering=name&limit=10&offset=20"),
+    ("quote page", "/v2/quote?limit=50&page=7", None, "/quotes/?limit=50&offset=300"),
+    ("quote by id", f"/v2/quote/{QUOTE}", None, f"/quotes/{QUOTE}/"),
+    ("characters regex", "/v2/character?name=/an/i&limit=20", None, "/characters/?name__iregex=an&limit=20"),
+    ("movies budget<100", "/v2/movie?budgetInMillions<100", None, "/movies/?budget_in_millions__lt=100"),
+    (
+        "character quotes (2 services)",
+        f"/v2/character/{GANDALF}/quote?limit=20",
+        None,
+        f"/quotes/?character={GANDALF}&limit=20",
+    ),
+    ("favorites, JWT", "/v2/me/favorites/characters", "jwt", None),
+    ("favorites, API key", "/v2/me/favorites/characters", "api_key", None),
     # The same page as "quote page", with every character (from the character service) and movie embedded.
-    ("quote page expand=character,movie", "/v2/quote?limit=50&page=7&expand=character,movie", None),
-    ("random quote", "/v2/quotes/random", None),
-    ("random quote character=<id>", f"/v2/quotes/random?character={GANDALF}", None),
+    (
+        "quote page expand=character,movie",
+        "/v2/quote?limit=50&page=7&expand=character,movie",
+        None,
+        "/expanded-quotes/?limit=50&offset=300",
+    ),
+    ("random quote", "/v2/quotes/random", None, None),
+    ("random quote character=<id>", f"/v2/quotes/random?character={GANDALF}", None, None),
 ]
+DATABASES = ("postgresql", "sqlite")
+FILTERED = "characters filtered+sorted"
+# The issue's latency target is at this many connections (the throughput runs use --connections).
+P99_CONNECTIONS = 16
 
 
 def wrk(url: str, *, seconds: int, connections: int, threads: int, headers: dict | None = None) -> dict:
     args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
     for name, value in (headers or {}).items():
         args += ["-H", f"{name}: {value}"]
-    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    return parse_wrk(subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout)
+
+
+def parse_wrk(out: str) -> dict:
     latency = {p: _ms(v) for p, v in re.findall(r"^\s+(50|90|99)%\s+(\S+)", out, re.M)}
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -82,6 +114,16 @@ def worker_rss_mb(process: ServiceProcess) -> list[float]:
     return sizes
 
 
+def cpu_seconds(master_pid: int) -> float:
+    """CPU time (user + system) of an nginx master's workers so far: per request, it does not
+    depend on what else loads the machine the way req/s does."""
+    total = 0
+    for child in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split():
+        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def static_baseline(body: bytes, folder: Path) -> tuple[Process, int]:
     """The gateway's nginx binary, serving `body` as a file with the gateway's process settings."""
     port = free_port()
@@ -101,50 +143,37 @@ def static_baseline(body: bytes, folder: Path) -> tuple[Process, int]:
     return process.start(timeout=5), port
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "8")))
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", default=os.environ.get("SERVER_WORKERS", "2"))
-    parser.add_argument("--smoke", action="store_true", help="a second per scenario; fail on any error")
-    parser.add_argument(
-        "--only", default="", help="run the scenarios whose name contains this, or one of a|b|c (A/B runs)"
-    )
-    args = parser.parse_args()
-    seconds = 1 if args.smoke else args.seconds
+def start_stack(database: str, folder: Path, args, data_dir: Path, pg: str) -> dict:
+    """Every service (data imported anew), the two gateways and the peer, all on `database`."""
+    folder.mkdir()
+    folder.chmod(0o755)
+    db_prefix = os.environ.get("BENCH_DB_PREFIX", "lotr_bench")
+    stack = {"started": [], "import_seconds": 0.0}
+    envs = {}
+    for service in SERVICES:
+        # system_database_url: a fresh `<name>_system` on PostgreSQL, else an SQLite file in `folder`.
+        os.environ[f"{service.upper()}_DATABASE_URL"] = f"{pg}/{db_prefix}_{service}" if database != "sqlite" else ""
+        envs[service] = {
+            "DATABASE_URL": system_database_url(service, folder),
+            "DJANGO_SECRET_KEY": "bench-only",
+            "LOTR_DATA_DIR": str(data_dir),
+            "SERVER_WORKERS": str(args.workers),
+            "JWT_PRIVATE_KEY_FILE": str(folder / "jwt.pem"),
+        }
+        process = ServiceProcess(REPO / "services" / service, envs[service])
+        process.manage("migrate", "--no-input", "-v", "0")
+        if service == "accounts":
+            process.manage("ensure_signing_key")
+            continue
+        began = time.monotonic()
+        process.manage("import_data")
+        stack["import_seconds"] += time.monotonic() - began
 
-    data_dir = Path(os.environ.get("LOTR_DATA_DIR") or REPO / "data" / "one-api")
-    if not (data_dir / "quotes.csv").is_file():
-        sys.exit(f"No dataset at {data_dir}: set LOTR_DATA_DIR to the full One API CSVs.")
-    pg = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-    tmp = Path(tempfile.mkdtemp(prefix="lotr-bench-"))
-    tmp.chmod(0o755)
-    started: list = []
     try:
-        envs, import_seconds = {}, 0.0
-        db_prefix = os.environ.get("BENCH_DB_PREFIX", "lotr_bench")
-        for service in SERVICES:
-            os.environ[f"{service.upper()}_DATABASE_URL"] = f"{pg}/{db_prefix}_{service}"
-            envs[service] = {
-                "DATABASE_URL": system_database_url(service, tmp),
-                "DJANGO_SECRET_KEY": "bench-only",
-                "LOTR_DATA_DIR": str(data_dir),
-                "SERVER_WORKERS": str(args.workers),
-                "JWT_PRIVATE_KEY_FILE": str(tmp / "jwt.pem"),
-            }
-            process = ServiceProcess(REPO / "services" / service, envs[service])
-            process.manage("migrate", "--no-input", "-v", "0")
-            if service == "accounts":
-                process.manage("ensure_signing_key")
-                continue
-            began = time.monotonic()
-            process.manage("import_data")
-            import_seconds += time.monotonic() - began
-
         processes = {}
-        accounts = ServiceProcess(REPO / "services" / "accounts", envs["accounts"], workers=int(args.workers)).start()
+        accounts = ServiceProcess(REPO / "services" / "accounts", envs["accounts"], workers=int(args.workers))
         processes["accounts"] = accounts
+        stack["started"].append(accounts.start())
         # The movie and character services ask each other: both get their ports before either starts.
         for service in ("book", "movie", "character"):
             env = {**envs[service], "ACCOUNTS_SERVICE_URL": accounts.url}
@@ -152,55 +181,138 @@ def main() -> None:
         processes["movie"].env["CHARACTER_SERVICE_URL"] = processes["character"].url
         processes["character"].env["MOVIE_SERVICE_URL"] = processes["movie"].url
         for service in ("book", "movie", "character"):
-            processes[service].start()
-        started.extend(processes.values())
+            stack["started"].append(processes[service].start())
+        stack["processes"] = processes
+
+        # The peer: its own database on the same engine, the same data, the same server settings.
+        peer_url = (
+            fresh_database(f"{pg}/postgres", f"{db_prefix}_peer")
+            if database != "sqlite"
+            else f"sqlite:///{folder}/peer.sqlite3"
+        )
+        peer = ServiceProcess(
+            REPO / "bench" / "peer",
+            {"DATABASE_URL": peer_url, "SERVER_WORKERS": str(args.workers)},
+            workers=int(args.workers),
+        )
+        peer.manage("migrate", "--no-input", "-v", "0")
+        peer.manage("load_csv", str(data_dir))
+        stack["started"].append(peer.start())
+        stack["peer"] = peer
 
         upstreams = {name: f"127.0.0.1:{p.port}" for name, p in processes.items()}
         quiet = {"GATEWAY_ACCESS_LOG": "/dev/null"}
-        gateways = {}
+        stack["gateways"] = {}
         for mode, cache in (("cached", "lotr_cache"), ("uncached", "off")):
-            prefix = tmp / f"gateway-{mode}"
+            prefix = folder / f"gateway-{mode}"
             prefix.mkdir()
             prefix.chmod(0o755)
-            gateways[mode] = GatewayProcess(prefix, upstreams, GATEWAY_CACHE=cache, **quiet).start()
-            started.append(gateways[mode])
+            stack["gateways"][mode] = GatewayProcess(prefix, upstreams, GATEWAY_CACHE=cache, **quiet).start()
+            stack["started"].append(stack["gateways"][mode])
 
-        base = gateways["uncached"].url
+        base = stack["gateways"]["uncached"].url
         credentials = {"email": "bench@lotr.me", "password": "Bench-mark-1!"}
         requests.post(f"{base}/auth/register", json=credentials, timeout=10)
         login = requests.post(f"{base}/auth/login", json=credentials, timeout=10).json()
-        tokens = {"jwt": login["access"], "api_key": login["access_token"]}
+        stack["tokens"] = {"jwt": login["access"], "api_key": login["access_token"]}
         hobbits = requests.get(f"{base}/v2/character?race=Hobbit&limit=5", timeout=10).json()["docs"]
         for doc in hobbits:
             requests.put(
-                f"{base}/v2/me/favorites/characters/{doc['_id']}", headers={"Authorization": f"Bearer {tokens['jwt']}"}
+                f"{base}/v2/me/favorites/characters/{doc['_id']}",
+                headers={"Authorization": f"Bearer {stack['tokens']['jwt']}"},
+                timeout=10,
             )
+    except BaseException:
+        stop(stack)
+        raise
+    return stack
 
-        body = requests.get(f"{base}{BASELINE_PATH}", timeout=10).content
-        static, static_port = static_baseline(body, tmp / "static-nginx")
-        started.append(static)
-        load = {"seconds": seconds, "connections": args.connections, "threads": args.threads}
-        static_url = f"http://127.0.0.1:{static_port}/character.json"
-        baseline_before = wrk(static_url, **load)
 
-        results = []
-        wanted = args.only.split("|")
-        for name, path, auth in [s for s in SCENARIOS if any(part in s[0] for part in wanted)]:
-            headers = {"Authorization": f"Bearer {tokens[auth]}"} if auth else None
-            modes = ["uncached"] if auth else ["cached", "uncached"]  # a token always bypasses the cache
-            for mode in modes:
-                url = f"{gateways[mode].url}{path}"
-                wrk(url, seconds=1, connections=8, threads=1, headers=headers)  # warm up
-                result = wrk(url, headers=headers, **load)
-                results.append({"scenario": name, "mode": mode, "path": path, **result})
-                print(f"{name:32} {mode:9} {result['rps']:9.0f} rps  p99 {result['p99_ms']:7.2f} ms", flush=True)
+def stop(stack: dict) -> None:
+    for process in reversed(stack["started"]):
+        process.stop()
+    stack["started"].clear()
 
-        rss = {name: worker_rss_mb(p) for name, p in processes.items()}
+
+def measure(stack: dict, database: str, args, load: dict, *, cached: bool) -> list[dict]:
+    """Each scenario through the uncached gateway, then the peer's equivalent straight away (and the
+    cached gateway on the first database only: the cache does not touch the database)."""
+    results = []
+    wanted = args.only.split("|")
+    gateways, peer = stack["gateways"], stack["peer"]
+    for name, path, auth, peer_path in [s for s in SCENARIOS if any(part in s[0] for part in wanted)]:
+        headers = {"Authorization": f"Bearer {stack['tokens'][auth]}"} if auth else None
+        runs = [("uncached", f"{gateways['uncached'].url}{path}", load)]
+        if peer_path:
+            runs.append(("peer", f"{peer.url}{peer_path}", load))
+        if name == FILTERED:
+            # The service without the gateway: what the gateway's miss path costs.
+            runs.append(("direct", f"{stack['processes']['character'].url}{path}", load))
+            runs.append(("uncached", f"{gateways['uncached'].url}{path}", {**load, "connections": P99_CONNECTIONS}))
+        if cached and not auth:  # a token always bypasses the cache
+            runs.insert(0, ("cached", f"{gateways['cached'].url}{path}", load))
+        for mode, url, how in runs:
+            wrk(url, seconds=1, connections=8, threads=1, headers=headers if mode != "peer" else None)  # warm up
+            result = wrk(url, headers=headers if mode != "peer" else None, **how)
+            row = {"scenario": name, "database": database, "mode": mode, "path": url.split("/", 3)[3], **result}
+            row["connections"] = how["connections"]
+            results.append(row)
+            print(
+                f"{name:34} {database:10} {mode:9} c{how['connections']:<3} {result['rps']:9.0f} rps  "
+                f"p99 {result['p99_ms']:7.2f} ms",
+                flush=True,
+            )
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "8")))
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", default=os.environ.get("SERVER_WORKERS", "2"))
+    parser.add_argument(
+        "--databases", default=",".join(DATABASES), help="comma-separated, of postgresql and sqlite (both)"
+    )
+    parser.add_argument("--smoke", action="store_true", help="a second per scenario; fail on any error")
+    parser.add_argument(
+        "--only", default="", help="run the scenarios whose name contains this, or one of a|b|c (A/B runs)"
+    )
+    args = parser.parse_args()
+    seconds = 1 if args.smoke else args.seconds
+    databases = [d for d in args.databases.split(",") if d]
+    if not databases or set(databases) - set(DATABASES):
+        sys.exit(f"--databases takes a comma-separated list of {', '.join(DATABASES)}")
+
+    data_dir = Path(os.environ.get("LOTR_DATA_DIR") or REPO / "data" / "one-api")
+    if not (data_dir / "quotes.csv").is_file():
+        sys.exit(f"No dataset at {data_dir}: set LOTR_DATA_DIR to the full One API CSVs.")
+    pg = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+    tmp = Path(tempfile.mkdtemp(prefix="lotr-bench-"))
+    tmp.chmod(0o755)
+    load = {"seconds": seconds, "connections": args.connections, "threads": args.threads}
+    results, import_seconds, rss = [], {}, {}
+    static = None
+    try:
+        for index, database in enumerate(databases):
+            stack = start_stack(database, tmp / database, args, data_dir, pg)
+            import_seconds[database] = round(stack["import_seconds"], 2)
+            try:
+                if static is None:
+                    body = requests.get(f"{stack['gateways']['uncached'].url}{BASELINE_PATH}", timeout=10).content
+                    static, static_port = static_baseline(body, tmp / "static-nginx")
+                    static_url = f"http://127.0.0.1:{static_port}/character.json"
+                    baseline_before = wrk(static_url, **load)
+                results += measure(stack, database, args, load, cached=index == 0)
+                rss[database] = {name: worker_rss_mb(p) for name, p in stack["processes"].items()}
+                rss[database]["peer"] = worker_rss_mb(stack["peer"])
+            finally:
+                stop(stack)
         # The baseline again at the end: how far the machine itself drifted during the run.
         baseline_after = wrk(static_url, **load)
     finally:
-        for process in reversed(started):
-            process.stop()
+        if static is not None:
+            static.stop()
 
     # Every ratio is to the mean of the two, so a machine that slows down (or speeds up)
     # during the run does not favour the scenarios measured first.
@@ -214,6 +326,9 @@ def main() -> None:
     }
     for result in results:
         result["ratio_to_static"] = result["rps"] / baseline["rps"]
+        if result["mode"] == "uncached" and result["connections"] == args.connections:
+            peer = _find(results, result["scenario"], "peer", result["database"])
+            result["ratio_to_peer"] = result["rps"] / peer["rps"] if peer else None
     report = {
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "nginx": nginx_binary()},
         "load": {"tool": "wrk", "connections": args.connections, "threads": args.threads, "seconds": seconds},
@@ -224,53 +339,77 @@ def main() -> None:
         },
         "static_baseline": baseline,
         "scenarios": results,
-        "import_seconds_total": round(import_seconds, 2),
-        "worker_rss_mb": {name: [round(v, 1) for v in sizes] for name, sizes in rss.items()},
+        "import_seconds_total": import_seconds,
+        "worker_rss_mb": {db: {n: [round(v, 1) for v in sizes] for n, sizes in by.items()} for db, by in rss.items()},
     }
     if args.only:
         return
-    report["targets"] = targets(report)
+    report["targets"] = targets(report, args.connections)
     print(table(report))
     if args.smoke:
         bad = [r for r in results if r["non_2xx"] or r["socket_errors"]]
         if bad:
-            sys.exit(f"scenarios with errors: {[(r['scenario'], r['mode']) for r in bad]}")
+            sys.exit(f"scenarios with errors: {[(r['scenario'], r['database'], r['mode']) for r in bad]}")
         return
     out = REPO / "bench" / "results" / "latest.json"
     out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"wrote {out.relative_to(REPO)}")
 
 
-def _find(report, name, mode):
-    return next(r for r in report["scenarios"] if r["scenario"] == name and r["mode"] == mode)
+def _find(rows: list[dict], name: str, mode: str, database: str, connections: int | None = None) -> dict | None:
+    return next(
+        (
+            r
+            for r in rows
+            if r["scenario"] == name
+            and r["mode"] == mode
+            and r["database"] == database
+            and connections in (None, r["connections"])
+        ),
+        None,
+    )
 
 
-def targets(report) -> list[dict]:
-    cached = [r for r in report["scenarios"] if r["mode"] == "cached"]
-    filtered = _find(report, "characters filtered+sorted", "uncached")
-    quotes = _find(report, "quote page", "uncached")
-    cross = _find(report, "character quotes (2 services)", "uncached")
-    favorites = [_find(report, "favorites, JWT", "uncached"), _find(report, "favorites, API key", "uncached")]
-    expand = _find(report, "quote page expand=character,movie", "uncached")
-    random_any = _find(report, "random quote", "uncached")
-    random_filtered = _find(report, "random quote character=<id>", "uncached")
-    rss = max(v for sizes in report["worker_rss_mb"].values() for v in sizes)
-    checks = [
-        ("cached anonymous GETs >= 50% of static", min(r["ratio_to_static"] for r in cached), 0.50),
-        ("uncached filtered+sorted list >= 7% of static", filtered["ratio_to_static"], 0.07),
-        ("uncached filtered+sorted list p99 < 50 ms", 50 - filtered["p99_ms"], 0.0),
-        ("cross-service >= 40% of uncached /v2/quote list", cross["rps"] / quotes["rps"], 0.40),
+def targets(report, connections: int) -> list[dict]:
+    rows = report["scenarios"]
+    databases = list(report["import_seconds_total"])
+    first = databases[0]
+
+    def find(name, mode, database=first, conns=connections):
+        return _find(rows, name, mode, database, conns)
+
+    # The random routes are never stored (a new draw each time): their "cached" rows measure the miss path.
+    cached = [r for r in rows if r["mode"] == "cached" and not r["scenario"].startswith("random")]
+    quotes = find("quote page", "uncached")
+    cross = find("character quotes (2 services)", "uncached")
+    favorites = [find("favorites, JWT", "uncached"), find("favorites, API key", "uncached")]
+    expand = find("quote page expand=character,movie", "uncached")
+    random_any = find("random quote", "uncached")
+    random_filtered = find("random quote character=<id>", "uncached")
+    rss = max(v for by in report["worker_rss_mb"].values() for n, sizes in by.items() if n != "peer" for v in sizes)
+    checks = [("cached anonymous GETs >= 70% of static", min(r["ratio_to_static"] for r in cached), 0.70)]
+    for db in databases:
+        filtered = find(FILTERED, "uncached", db)
+        checks += [
+            (f"uncached filtered+sorted list >= 5x the peer ({db})", filtered["ratio_to_peer"], 5.0),
+            (f"uncached filtered+sorted list p99 < 30 ms at {P99_CONNECTIONS} connections ({db})",
+             30 - find(FILTERED, "uncached", db, P99_CONNECTIONS)["p99_ms"], 0.0),
+            (f"gateway's miss path within 10% of the service direct ({db}, rate ratio)",
+             filtered["rps"] / find(FILTERED, "direct", db)["rps"], 0.90),
+        ]  # fmt: skip
+    checks += [
+        ("cross-service >= 50% of uncached /v2/quote list", cross["rps"] / quotes["rps"], 0.50),
         ("authenticated favorites >= 50% of uncached anonymous list",
-         min(f["rps"] for f in favorites) / filtered["rps"], 0.50),
+         min(f["rps"] for f in favorites) / find(FILTERED, "uncached")["rps"], 0.50),
         # Rates, so "costs at most 1.5x" is "runs at least 1/1.5 as fast".
         ("expand=character,movie 50-quote page costs <= 1.5x the plain page (rate ratio)",
          expand["rps"] / quotes["rps"], 1 / 1.5),
         ("filtered random quote costs <= 1.2x an unfiltered one (rate ratio)",
          random_filtered["rps"] / random_any["rps"], 1 / 1.2),
-        ("worker RSS < 120 MB", 120 - rss, 0.0),
-        ("full import < 15 s", 15 - report["import_seconds_total"], 0.0),
-        ("no 5xx / socket errors", -sum(r["non_2xx"] + r["socket_errors"] for r in report["scenarios"]), 0.0),
+        ("service worker RSS < 100 MB", 100 - rss, 0.0),
     ]  # fmt: skip
+    checks += [(f"full import < 3 s ({db})", 3 - report["import_seconds_total"][db], 0.0) for db in databases]
+    checks.append(("no 5xx / socket errors", -sum(r["non_2xx"] + r["socket_errors"] for r in rows), 0.0))
     return [{"target": name, "value": round(value, 4), "met": value >= threshold} for name, value, threshold in checks]
 
 
@@ -280,21 +419,25 @@ def table(report) -> str:
         f"cores: {report['machine']['cores']}, wrk {report['load']['threads']} threads / "
         f"{report['load']['connections']} connections, {report['load']['seconds']} s per scenario, "
         f"{report['server']['workers_per_service']} granian workers x "
-        f"{report['server']['threads_per_worker']} threads per service",
+        f"{report['server']['threads_per_worker']} threads per service (and the peer)",
         "",
-        "| scenario | mode | req/s | % of static | p50 ms | p90 ms | p99 ms | non-2xx | socket errors |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
-        f"| static file (baseline) | nginx | {base['rps']:.0f} | 100.0 | {base['p50_ms']:.2f} | {base['p90_ms']:.2f} "
-        f"| {base['p99_ms']:.2f} | {base['non_2xx']} | {base['socket_errors']} |",
+        "| scenario | database | mode | conns | req/s | % of static | x peer | p50 ms | p90 ms | p99 ms "
+        "| non-2xx | socket errors |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| static file (baseline) | | nginx | {report['load']['connections']} | {base['rps']:.0f} | 100.0 | "
+        f"| {base['p50_ms']:.2f} | {base['p90_ms']:.2f} | {base['p99_ms']:.2f} | {base['non_2xx']} "
+        f"| {base['socket_errors']} |",
     ]
     drift = f"{base['rps_before']:.0f} req/s before the scenarios, {base['rps_after']:.0f} after"
     for r in report["scenarios"]:
+        peer = f"{r['ratio_to_peer']:.2f}" if r.get("ratio_to_peer") else ""
         lines.append(
-            f"| {r['scenario']} | {r['mode']} | {r['rps']:.0f} | {100 * r['ratio_to_static']:.1f} | {r['p50_ms']:.2f} "
-            f"| {r['p90_ms']:.2f} | {r['p99_ms']:.2f} | {r['non_2xx']} | {r['socket_errors']} |"
+            f"| {r['scenario']} | {r['database']} | {r['mode']} | {r['connections']} | {r['rps']:.0f} "
+            f"| {100 * r['ratio_to_static']:.1f} | {peer} | {r['p50_ms']:.2f} | {r['p90_ms']:.2f} "
+            f"| {r['p99_ms']:.2f} | {r['non_2xx']} | {r['socket_errors']} |"
         )
     lines += ["", f"static baseline: the mean of {drift}; its latencies are from the first"]
-    lines += [f"import of the full dataset, all services: {report['import_seconds_total']} s"]
+    lines += [f"import of the full dataset, all services (s): {report['import_seconds_total']}"]
     lines += [f"server worker RSS (MB): {report['worker_rss_mb']}", ""]
     lines += [f"- [{'x' if t['met'] else ' '}] {t['target']} ({t['value']})" for t in report["targets"]]
     return "\n".join(lines)

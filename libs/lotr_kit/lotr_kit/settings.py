@@ -182,6 +182,19 @@ LOTR_READY_MODELS: list[str] = []
 DB_HEALTH_CHECK_IDLE_SECONDS = env_float("DB_HEALTH_CHECK_IDLE_SECONDS", 1.0)
 
 
+# SQLite (`make run` without DATABASE_URL): readers never wait for the writer (WAL), a commit
+# waits for the log, not the disk (synchronous=NORMAL, safe in WAL mode: a power cut loses at
+# most the last commits, never the file), reads from the mapped file, and a writer waits up to
+# DB_SQLITE_BUSY_TIMEOUT seconds for another (`timeout`) in a transaction that takes the write
+# lock when it begins (IMMEDIATE): with Django's DEFERRED one, two that read, then write, fail
+# at once with "database is locked", a 500 (tests/system/test_favorites_race.py).
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=67108864",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": env_float("DB_SQLITE_BUSY_TIMEOUT", 20.0),
+}
+
+
 def database_from_env(default_sqlite_path) -> dict:
     """DATABASE_URL (dj-database-url), or an SQLite file under the service's var/."""
     url = env_str("DATABASE_URL") or f"sqlite:///{default_sqlite_path}"
@@ -192,6 +205,8 @@ def database_from_env(default_sqlite_path) -> dict:
         with contextlib.suppress(OSError):
             default_sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0), conn_health_checks=True)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
     if config["ENGINE"] == "django.db.backends.postgresql":
         # Django's backend, checking a persistent connection only after it sat idle.
         config["ENGINE"] = "lotr_kit.db.postgresql"
