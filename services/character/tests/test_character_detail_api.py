@@ -1,4 +1,4 @@
-"""/v2/character/{id}: one-doc envelopes, golden bytes from spec §3.4, ids and paths."""
+"""/v2/character/{id}: one-doc envelopes, golden bytes of the original's answers, ids and paths."""
 
 import pytest
 

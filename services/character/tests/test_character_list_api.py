@@ -1,4 +1,4 @@
-"""/v2/character: the query language of spec §4–§6 on the real data (LOTR_DATA_DIR).
+"""/v2/character: the query language (docs/compatibility.md) on the real data (LOTR_DATA_DIR).
 
 Expected results are derived from characters.csv by the predicates below, which state
 each row's meaning under this project's decisions table, never typed as numbers.

@@ -24,7 +24,7 @@ COLLECTIONS = (
     Collection("quote", "quotes.csv", resource_columns(QUOTE), references={"movie": "movie"}),
 )
 
-# The original's output getter (spec §3.5): runs of two or more whitespace characters,
+# The original's output getter (its quote dialog as served): runs of two or more whitespace characters,
 # U+00A0 included, become one space, then the ends are trimmed. A single one stays.
 _WHITESPACE_RUN = re.compile(r"\s{2,}")
 
