@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from lotr_kit.expand import EXPAND, expand_documents, expand_parameter, parse_expand
 from lotr_kit.query import Query, Window, parse_filters
+from lotr_kit.query.listing import matching_ids, random_match
 from lotr_kit.schema import ERROR, NOTHING_FOUND, RouteKind, document_serializer, filter_parameters
 from lotr_kit.views import (
     FavoriteItemApi,
@@ -14,9 +15,7 @@ from lotr_kit.views import (
     ResourceApi,
     ResourceDetailApi,
     ResourceListApi,
-    matching_ids,
     object_id_or_404,
-    random_match,
 )
 
 from .movies import character_quotes

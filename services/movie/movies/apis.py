@@ -10,6 +10,7 @@ from lotr_kit.expand import (
     take_params,
 )
 from lotr_kit.query import Query, Window, parse_filters
+from lotr_kit.query.listing import random_match, random_row
 from lotr_kit.query.resources import STRING, Field, Resource
 from lotr_kit.schema import ERROR, NOTHING_FOUND, document_serializer, filter_parameters
 from lotr_kit.views import (
@@ -19,8 +20,6 @@ from lotr_kit.views import (
     ResourceDetailApi,
     ResourceListApi,
     SubResourceListApi,
-    random_match,
-    random_row,
 )
 
 from .characters import character_ids_matching
