@@ -133,9 +133,13 @@ IMAGE_BUILD_ARGS = $(if $(PYTHON_IMAGE),--build-arg PYTHON_IMAGE=$(PYTHON_IMAGE)
 
 images: ## Build the five images lotr-<part>:<VERSION> with docker or podman (PYTHON_IMAGE=, NGINX_IMAGE= for other bases)
 	@for part in $(SERVICES) gateway; do \
-	  file=services/$$part/Dockerfile; [ $$part = gateway ] && file=gateway/Dockerfile; \
+	  case $$part in \
+	    gateway) args="-f gateway/Dockerfile" ;; \
+	    accounts) args="-f services/Dockerfile --build-arg SERVICE=$$part --target accounts" ;; \
+	    *) args="-f services/Dockerfile --build-arg SERVICE=$$part --target data" ;; \
+	  esac; \
 	  echo "== $(ENGINE) build lotr-$$part:$(IMAGE_VERSION)"; \
-	  $(ENGINE) build --quiet $(IMAGE_BUILD_ARGS) -f $$file -t lotr-$$part:$(IMAGE_VERSION) . >/dev/null \
+	  $(ENGINE) build --quiet $(IMAGE_BUILD_ARGS) $$args -t lotr-$$part:$(IMAGE_VERSION) . >/dev/null \
 	    || { echo "building lotr-$$part:$(IMAGE_VERSION) failed (see above)"; exit 1; }; \
 	done
 	@$(ENGINE) images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E 'lotr-[a-z]+:$(IMAGE_VERSION)' | sort
