@@ -1,6 +1,7 @@
 from django.db import models
 
 from lotr_kit.fields import BinaryTextField, ObjectIdField
+from lotr_kit.models import Favorite, favorite_item, unique_favorite
 
 
 class Book(models.Model):
@@ -31,15 +32,10 @@ class Chapter(models.Model):
         return self.chapter_name
 
 
-class FavoriteBook(models.Model):
-    """A book a user keeps; the user is the accounts service's id, from the token."""
+class FavoriteBook(Favorite):
+    """A book a user keeps."""
 
-    user_id = ObjectIdField()
-    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="favorites")
-    created_at = models.DateTimeField(auto_now_add=True)
+    book = favorite_item(Book)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user_id", "book"], name="unique_favorite_book")]
-
-    def __str__(self):
-        return f"{self.user_id} ♥ {self.book_id}"
+        constraints = unique_favorite("book")

@@ -1,6 +1,7 @@
 from django.db import models
 
 from lotr_kit.fields import BinaryTextField, ObjectIdField
+from lotr_kit.models import Favorite, favorite_item, unique_favorite
 
 
 class Character(models.Model):
@@ -26,15 +27,10 @@ class Character(models.Model):
         return self.name
 
 
-class FavoriteCharacter(models.Model):
-    """A character a user keeps; the user is the accounts service's id, from the token."""
+class FavoriteCharacter(Favorite):
+    """A character a user keeps."""
 
-    user_id = ObjectIdField()
-    character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="favorites")
-    created_at = models.DateTimeField(auto_now_add=True)
+    character = favorite_item(Character)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user_id", "character"], name="unique_favorite_character")]
-
-    def __str__(self):
-        return f"{self.user_id} ♥ {self.character_id}"
+        constraints = unique_favorite("character")

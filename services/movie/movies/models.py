@@ -1,6 +1,7 @@
 from django.db import models
 
 from lotr_kit.fields import BinaryTextField, ObjectIdField
+from lotr_kit.models import Favorite, favorite_item, unique_favorite
 
 
 class Movie(models.Model):
@@ -39,29 +40,19 @@ class Quote(models.Model):
         return self.dialog[:60]
 
 
-class FavoriteMovie(models.Model):
-    """A movie a user keeps; the user is the accounts service's id, from the token."""
+class FavoriteMovie(Favorite):
+    """A movie a user keeps."""
 
-    user_id = ObjectIdField()
-    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="favorites")
-    created_at = models.DateTimeField(auto_now_add=True)
+    movie = favorite_item(Movie)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user_id", "movie"], name="unique_favorite_movie")]
-
-    def __str__(self):
-        return f"{self.user_id} ♥ {self.movie_id}"
+        constraints = unique_favorite("movie")
 
 
-class FavoriteQuote(models.Model):
-    """A quote a user keeps; the user is the accounts service's id, from the token."""
+class FavoriteQuote(Favorite):
+    """A quote a user keeps."""
 
-    user_id = ObjectIdField()
-    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="favorites")
-    created_at = models.DateTimeField(auto_now_add=True)
+    quote = favorite_item(Quote)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user_id", "quote"], name="unique_favorite_quote")]
-
-    def __str__(self):
-        return f"{self.user_id} ♥ {self.quote_id}"
+        constraints = unique_favorite("quote")
