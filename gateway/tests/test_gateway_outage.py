@@ -64,7 +64,11 @@ def test_cached_reads_are_served_stale_while_their_service_is_down(start_gateway
     uncached = requests.get(f"{gateway.url}/v2/book?limit=3", timeout=10)
 
     assert [r.status_code for r in served] == [200, 200, 200]
-    assert [r.headers["X-Cache-Status"] for r in served[1:]] == ["STALE", "STALE"]
+    # Served from the cache: STALE, or UPDATING while the background update of an earlier
+    # request still waits on the stopped service.
+    statuses = [r.headers["X-Cache-Status"] for r in served[1:]]
+    assert set(statuses) <= {"STALE", "UPDATING"}, statuses
+    assert "STALE" in statuses
     assert served[-1].json() == fresh.json()
     assert uncached.status_code == 503
     assert uncached.headers["Retry-After"] == "5"
