@@ -9,40 +9,30 @@ number (the caches stay as they are, bounded by their own lifetimes).
 """
 
 import logging
-import threading
-import time
 
-from django.conf import settings
 from django.db import DatabaseError
+
+from .periodic import PeriodicRead
 
 logger = logging.getLogger("lotr_kit.datachanges")
 
 
-class DataChanges:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.newest: int | None = None
-        self.read_at = float("-inf")
+class DataChanges(PeriodicRead):
+    interval_setting = "LOTR_DATA_CHANGES_REFRESH_SECONDS"
+    newest: int | None = None
 
     def latest(self) -> int | None:
         """The newest change recorded (None before any); equal numbers mean nothing changed."""
-        if time.monotonic() - self.read_at >= settings.LOTR_DATA_CHANGES_REFRESH_SECONDS and self.lock.acquire(
-            blocking=False
-        ):
-            try:
-                self._read()
-            finally:
-                self.lock.release()
+        self.refresh()
         return self.newest
 
-    def _read(self) -> None:
+    def read(self) -> None:
         from .models import DataChange
 
         try:
             self.newest = DataChange.objects.order_by("-id").values_list("id", flat=True).first()
         except DatabaseError as error:
             logger.warning("the data changes were not read (%s); keeping what is cached", error)
-        self.read_at = time.monotonic()
 
 
 data_changes = DataChanges()

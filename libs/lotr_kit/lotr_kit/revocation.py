@@ -8,13 +8,12 @@ so a token check costs a set lookup; a database that fails to answer keeps the l
 """
 
 import logging
-import threading
-import time
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
+
+from .periodic import PeriodicRead
 
 logger = logging.getLogger("lotr_kit.revocation")
 
@@ -23,23 +22,15 @@ logger = logging.getLogger("lotr_kit.revocation")
 KEEP = timedelta(days=1)
 
 
-class RevokedUsers:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.ids: frozenset[str] = frozenset()
-        self.read_at = float("-inf")
+class RevokedUsers(PeriodicRead):
+    interval_setting = "LOTR_REVOCATION_REFRESH_SECONDS"
+    ids: frozenset[str] = frozenset()
 
     def __contains__(self, user_id: str) -> bool:
-        if time.monotonic() - self.read_at >= settings.LOTR_REVOCATION_REFRESH_SECONDS and self.lock.acquire(
-            blocking=False
-        ):
-            try:
-                self._read()
-            finally:
-                self.lock.release()
+        self.refresh()
         return user_id in self.ids
 
-    def _read(self) -> None:
+    def read(self) -> None:
         from .models import RevokedUser
 
         try:
@@ -47,7 +38,6 @@ class RevokedUsers:
             self.ids = frozenset(RevokedUser.objects.filter(revoked_at__gte=since).values_list("user_id", flat=True))
         except DatabaseError as error:
             logger.warning("the revoked users were not read (%s); keeping the %d held", error, len(self.ids))
-        self.read_at = time.monotonic()
 
 
 revoked_users = RevokedUsers()
