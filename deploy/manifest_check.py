@@ -191,6 +191,17 @@ def get(port: int, path: str, timeout: float = 3) -> int:
         return 0
 
 
+def wait_for_200(port: int, path: str, *, tries: int, timeout: float = 3) -> int:
+    """GET path until it answers 200, a second apart, at most `tries` times; the last status."""
+    status = 0
+    for _ in range(tries):
+        status = get(port, path, timeout=timeout)
+        if status == 200:
+            break
+        time.sleep(1)
+    return status
+
+
 def runtime_checks(table: Table, docs: list[dict]) -> None:
     podman("network", "create", NAME)
     podman(
@@ -247,12 +258,7 @@ def runtime_checks(table: Table, docs: list[dict]) -> None:
         for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
             http = container[probe]["httpGet"]
             host_port, container_port = ports[http["port"]] if isinstance(http["port"], str) else (None, http["port"])
-            status = 0
-            for _ in range(60):
-                status = get(host_port, http["path"])
-                if status == 200:
-                    break
-                time.sleep(1)
+            status = wait_for_200(host_port, http["path"], tries=60)
             table.row(
                 status == 200,
                 f"dev Deployment {service}: {probe} {http['path']} on {container_port} answers 200",
@@ -266,12 +272,7 @@ def runtime_checks(table: Table, docs: list[dict]) -> None:
     for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
         http = container[probe]["httpGet"]
         host_port, container_port = ports[http["port"]]
-        status = 0
-        for _ in range(30):
-            status = get(host_port, http["path"])
-            if status == 200:
-                break
-            time.sleep(1)
+        status = wait_for_200(host_port, http["path"], tries=30)
         table.row(
             status == 200,
             f"dev Deployment gateway: {probe} {http['path']} on {container_port} answers 200",
@@ -280,12 +281,7 @@ def runtime_checks(table: Table, docs: list[dict]) -> None:
     host_port, _ = ports["http"]
     # The gateway's /healthz is its own; the first request through it may meet a service's cold
     # first query or the network's DNS still settling, so it is given the probes' patience too.
-    status = 0
-    for _ in range(30):
-        status = get(host_port, "/v2/book", timeout=10)
-        if status == 200:
-            break
-        time.sleep(1)
+    status = wait_for_200(host_port, "/v2/book", tries=30, timeout=10)
     table.row(status == 200, "dev Deployment gateway: /v2/book through the services answers 200", f"status {status}")
     if status != 200:
         logs = podman("logs", "--tail", "20", f"{NAME}-gateway", check=False)
