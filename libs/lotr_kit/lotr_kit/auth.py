@@ -143,7 +143,10 @@ class PublicKeys:
     The JWKS URL is the refresh path only: asked for an unknown key id (a rotation) and once
     the keys are older than `lifespan`, at most every `cooldown` seconds after a failure; each
     answer replaces the keys and is written back to `path` when it is writable. While
-    accounts is down, the keys held keep verifying; only an unknown key id is a 503.
+    accounts is down, the keys held keep verifying; only an unknown key id is a 503. A
+    request whose key is known never waits on the network: stale keys are refreshed in a
+    thread of their own while it goes on (a slow name lookup or a restarting accounts could
+    otherwise hold it for the client's whole timeout).
     """
 
     def __init__(self, fetch, path: str, *, lifespan: float = 300, cooldown: float = 10):
@@ -163,21 +166,24 @@ class PublicKeys:
 
     def key(self, kid: str):
         known = self.keys.get(kid)
-        stale = time.monotonic() - self.fetched_at > self.lifespan
-        if known is not None and not stale:
+        if known is not None:
+            if time.monotonic() - self.fetched_at > self.lifespan and self.lock.acquire(blocking=False):
+                threading.Thread(target=self._refresh_and_release, name="jwks-refresh", daemon=True).start()
             return known
-        # A known key never waits on a refresh another thread is making.
-        if self.lock.acquire(blocking=known is None):
-            try:
-                self._refresh()
-            finally:
-                self.lock.release()
-        found = self.keys.get(kid) or known
+        with self.lock:  # an unknown key id (a rotation): asked for now, one thread at a time
+            self._refresh()
+        found = self.keys.get(kid)
         if found is not None:
             return found
         if self.failed_at > self.fetched_at:
             raise AccountsUnavailable
         raise jwt.InvalidKeyError("unknown key id")
+
+    def _refresh_and_release(self) -> None:
+        try:
+            self._refresh()
+        finally:
+            self.lock.release()
 
     def _refresh(self) -> None:
         now = time.monotonic()
