@@ -382,7 +382,9 @@ def check_stack(checks: Checks, http: Http, compose: list[str], env: dict, compo
     # Counted (and the events checked) once they have finished, as an operator would wait.
     inits = [container_of(s) for s in compose_file["services"] if s.endswith("-init")]
     settled = wait_until(lambda: all(inspect(c).get("State", {}).get("Status") == "exited" for c in inits), 120)
-    print(f"   second up: {' '.join(again.stderr.split()[:60])} ... init steps done after {settled} s", flush=True)
+    started = sorted(set(re.findall(r"(?:Starting|Recreating|Creating) (\S+)", again.stderr)))
+    done = f"after {settled:.0f} s" if settled is not None else "not within 120 s"
+    print(f"   second up started {', '.join(started) or 'nothing'}; init steps finished {done}", flush=True)
     second = imported()
     checks.record(second == first, "second up: nothing imported again", str(second))
     status, _ = http.json("GET", "/v2/me/favorites/books", token=jwt)
