@@ -41,6 +41,15 @@ START_TIMEOUT = 600
 RECOVERY_SECONDS = 30
 
 
+# Run in a service's container: the resident memory of each granian worker (PID 1's children).
+WORKER_RSS = """
+import re
+from pathlib import Path
+for pid in Path("/proc/1/task/1/children").read_text().split():
+    print(round(int(re.search(r"VmRSS:\\s+(\\d+) kB", Path(f"/proc/{pid}/status").read_text())[1]) / 1024, 1))
+"""
+
+
 class StackError(Exception):
     """The stack could not be built or started: nothing to check."""
 
@@ -391,6 +400,13 @@ def check_stack(checks: Checks, http: Http, compose: list[str], env: dict, compo
     checks.record(status == 200, "second up: the JWT from before is still accepted (key kept)", f"status {status}")
 
     check_events(checks, http, compose, env)
+
+    # ---- the server workers' memory in the images (make bench measures it in the dev venv) ----
+    rss = {}
+    for service in SERVICES:
+        result = run(["podman", "exec", container_of(service), "python", "-c", WORKER_RSS], check=False)
+        rss[service] = result.stdout.split() or result.stderr.strip()[-80:]
+    print(f"   server worker RSS in the images, MB (after the checks above): {rss}", flush=True)
 
     # ---- non-root, read-only root file system ------------------------------------------------
     promised = [s for s, spec in compose_file["services"].items() if spec.get("read_only") and not spec.get("profiles")]
