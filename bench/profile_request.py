@@ -7,6 +7,15 @@ Runs the request through the whole middleware stack, as the server would, prints
 time per request (best of five rounds), then cProfile's view of another round: time spent
 in each function including what it calls. Waiting on the database shows up as psycopg's
 `wait`. For a service under real load, attach py-spy to a worker instead.
+
+`--only N` makes N requests after the warm-up and nothing else, for counting instructions,
+which unlike time does not depend on what else runs on the machine: run it under callgrind
+twice and take the difference per request,
+
+    valgrind --tool=callgrind --callgrind-out-file=/tmp/a.out .venv/bin/python bench/profile_request.py \
+        character "/v2/character?race=Hobbit&sort=name:asc&limit=10&page=3" --only 50
+    (the same with --only 350 into /tmp/b.out)
+    instructions per request = (summary of b - summary of a) / 300  (`grep summary /tmp/?.out`)
 """
 
 import argparse
@@ -28,6 +37,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--header", action="append", default=[], help='"Name: value", e.g. an Authorization')
+    parser.add_argument("--only", type=int, metavar="N", help="N requests after a warm-up of 50, nothing else")
     args = parser.parse_args()
 
     service_dir = REPO / "services" / args.service
@@ -63,6 +73,10 @@ def main() -> None:
         return status[0]
 
     print(f"{args.service} {args.path}: {call()}")
+    if args.only is not None:
+        for _ in range(50 + args.only):
+            call()
+        return
     for _ in range(min(300, args.requests)):  # warm: connections, prepared statements, caches
         call()
     best = min(_timed(call, args.requests) for _ in range(5))
