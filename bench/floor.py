@@ -38,6 +38,7 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -46,6 +47,7 @@ from pathlib import Path
 import dj_database_url
 import requests
 
+import lotr_kit
 from lotr_devstack import BIN, GatewayProcess, Process, ServiceProcess, free_port
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -140,6 +142,17 @@ class BackendCpu:
         self.seconds = sum(value - self.first.get(pid, 0.0) for pid, value in self.last.items())
 
 
+def code_under_test() -> str:
+    """Where the servers' lotr_kit comes from (the venv's editable install points at one
+    checkout, whatever this script's is; PYTHONPATH=<checkout>/libs/lotr_kit picks another),
+    and whether that checkout has changes not committed there."""
+    folder = Path(lotr_kit.__file__).resolve().parent
+    changed = subprocess.run(
+        ["git", "-C", str(folder), "status", "--porcelain", "."], capture_output=True, text=True, check=False
+    ).stdout
+    return f"lotr_kit from {folder}" + (", with uncommitted changes" if changed.strip() else "")
+
+
 def database_name(url: str) -> str:
     return dj_database_url.parse(url)["NAME"]
 
@@ -211,6 +224,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="lotr-floor-"))
     tmp.chmod(0o755)
     load = {"seconds": args.seconds, "connections": args.connections, "threads": 2}
+    print(code_under_test(), flush=True)
     stack = start_stack("postgresql", tmp / "postgresql", args, data_dir, pg)
     try:
         floor = start_floor(stack, tmp)
@@ -250,6 +264,7 @@ def main() -> None:
     finally:
         stop(stack)
     print(report(rounds, args))
+    print(code_under_test())
     if args.json:
         figures = {"load": load, "workers": args.workers, "threads": THREADS, "rounds": rounds}
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
