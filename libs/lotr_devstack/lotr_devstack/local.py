@@ -73,6 +73,21 @@ def seconds(began: float) -> str:
     return f"{time.monotonic() - began:.1f} s"
 
 
+def make_broker_tables(url: str) -> None:
+    """The development broker's tables, made once before its four clients start. kombu's
+    SQLAlchemy transport makes them on first use; four processes doing so at once on a new
+    SQLite file race ("table kombu_queue already exists": 1 in 100 such processes here), and
+    the one that loses exits."""
+    from kombu import Connection
+
+    try:
+        with Connection(url) as connection:
+            connection.default_channel.session  # noqa: B018  the first use makes the tables
+    except Exception as error:
+        first = (str(error).splitlines() or [type(error).__name__])[0]
+        raise StackError(f"The development broker {url} could not be set up: {first}") from None
+
+
 class LocalStack:
     def __init__(self, environ: dict[str, str] | None = None, *, out=print):
         self.environ = dict(os.environ if environ is None else environ)
@@ -285,12 +300,14 @@ class LocalStack:
         once (a broker URL that does not parse, say) fails the start like a service would."""
         began = time.monotonic()
         self.say("== Starting the events' relay and workers")
+        broker = self.service_env("accounts")["LOTR_BROKER_URL"]
+        if broker.startswith("sqla+"):
+            make_broker_tables(broker)
         processes = {part: self.spawn_event_part(part) for part in EVENT_PARTS}
         time.sleep(1.5)
         for part, process in processes.items():
             if process.process.poll() is not None:
                 raise StackError(f"{part} exited with {process.process.returncode}; see `make logs` ({part}.log).")
-        broker = self.service_env("accounts")["LOTR_BROKER_URL"]
         where = "the development broker (SQLite)" if broker.startswith("sqla+") else "LOTR_BROKER_URL"
         self.say(f"   running in {seconds(began)} on {where}: {', '.join(EVENT_PARTS)}")
 
