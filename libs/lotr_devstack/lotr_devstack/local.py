@@ -21,6 +21,7 @@ import re
 import secrets
 import signal
 import subprocess
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -115,10 +116,19 @@ class LocalStack:
         return self.state(part).port or self.port(part)
 
     def secret_key(self) -> str:
-        """One random key per checkout, kept in the state folder, so admin sessions survive restarts."""
+        """One random key per checkout, kept in the state folder, so admin sessions survive restarts.
+        Written whole under another name, then linked into place: the services are prepared side
+        by side, and none may read the file half-written (an empty key fails their start)."""
         path = self.var / "secret-key"
         if not path.exists():
-            private_file(path).write_text(secrets.token_urlsafe(50))
+            written = private_file(path.with_name(f"secret-key.{os.getpid()}.{threading.get_ident()}"))
+            written.write_text(secrets.token_urlsafe(50))
+            try:
+                os.link(written, path)  # the first one made wins; the others read it
+            except FileExistsError:
+                pass
+            finally:
+                written.unlink()
         return path.read_text().strip()
 
     def data_description(self) -> str:
@@ -375,6 +385,7 @@ class LocalStack:
                 # Each service has a database of its own: they are prepared side by side, as
                 # compose's and Kubernetes' init steps are (the full import: 4.7 s one after
                 # another, docs/performance.md). Every one finishes before the first failure counts.
+                self.secret_key()  # made once, before the threads that read it
                 with ThreadPoolExecutor(max_workers=len(services)) as pool:
                     futures = [pool.submit(self.prepare, service, load=load) for service in services]
                 for future in futures:
