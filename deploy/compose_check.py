@@ -72,7 +72,10 @@ class Http:
     def __init__(self, port: int):
         self.base = f"http://127.0.0.1:{port}"
 
-    def request(self, method: str, path: str, *, body=None, token=None, timeout=10):
+    # A name lookup inside podman's containers here sometimes waits out glibc's 5 s timeout
+    # once or twice (a service's /readyz took 15,081 ms, a PUT 10,022 ms, both answered): the
+    # checks are about answers, so a request may take 30 s, and any slower than 5 s is printed.
+    def request(self, method: str, path: str, *, body=None, token=None, timeout=30):
         headers = {"Accept": "application/json"}
         data = None
         if body is not None:
@@ -81,6 +84,7 @@ class Http:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         request = urllib.request.Request(self.base + path, data=data, headers=headers, method=method)
+        began = time.monotonic()
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 return response.status, response.headers, response.read()
@@ -88,6 +92,10 @@ class Http:
             return error.code, error.headers, error.read()
         except OSError as error:
             return 0, {}, str(error).encode()
+        finally:
+            took = time.monotonic() - began
+            if took > 5:
+                print(f"   slow: {method} {path} took {took:.1f} s", flush=True)
 
     def json(self, method: str, path: str, **kwargs):
         status, headers, raw = self.request(method, path, **kwargs)
