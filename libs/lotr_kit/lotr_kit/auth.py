@@ -261,12 +261,18 @@ def _verify_remotely(key: str) -> dict | None:
     raise AccountsUnavailable
 
 
+def needs_user(view) -> bool:
+    """Whether a view (its class or an instance) is for a signed-in user only (favorites)."""
+    return any(issubclass(permission, IsTokenUser) for permission in view.permission_classes)
+
+
 def reads_ignore_tokens(view) -> bool:
-    """Whether a read view looks at no token at all: the book routes never do, the other
-    /v2 data reads not while reads are open (LOTR_READS_REQUIRE_TOKEN off), as the original's
-    public routes do; so an SDK still sending its the-one-api.dev key works unchanged.
-    Views that need a user (favorites) always check the token."""
-    if any(isinstance(permission, IsTokenUser) for permission in view.get_permissions()):
+    """Whether a read view (its class or an instance) looks at no token at all: the book
+    routes never do, the other /v2 data reads not while reads are open
+    (LOTR_READS_REQUIRE_TOKEN off), as the original's public routes do; so an SDK still
+    sending its the-one-api.dev key works unchanged. Views that need a user (favorites)
+    always check the token."""
+    if needs_user(view):
         return False
     return getattr(view, "public", False) or not settings.LOTR_READS_REQUIRE_TOKEN
 

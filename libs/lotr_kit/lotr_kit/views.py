@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .auth import IsTokenUser, reads_ignore_tokens
+from .auth import IsTokenUser, needs_user, reads_ignore_tokens
 from .favorites import Favorites
 from .objectid import normalize_object_id
 from .query import parse_query, sql
@@ -63,7 +63,7 @@ class ReadOnlyApi(APIView):
     all fixed for it. The view's own `get` runs the same, its errors go through the same
     exception handler, and the answer has the same status, headers and bytes; everything else
     (writes, reads that need a user, reads while tokens are required) goes through DRF. That
-    is 16% of the instructions of a filtered list in-process (docs/performance.md); the
+    is 11-15% of the instructions of a list or an item in-process (docs/performance.md); the
     schema still comes from the same classes."""
 
     http_method_names = ["get", "head"]
@@ -71,12 +71,11 @@ class ReadOnlyApi(APIView):
     @classmethod
     def as_view(cls, **initkwargs):
         through_drf = super().as_view(**initkwargs)
-        if any(issubclass(permission, IsTokenUser) for permission in cls.permission_classes):
+        if needs_user(cls):
             return through_drf
-        public = getattr(cls, "public", False)
 
         def view(request, *args, **kwargs):
-            if request.method in ("GET", "HEAD") and (public or not settings.LOTR_READS_REQUIRE_TOKEN):
+            if request.method in ("GET", "HEAD") and reads_ignore_tokens(cls):
                 return cls(**initkwargs).plain_read(request, *args, **kwargs)
             return through_drf(request, *args, **kwargs)
 
