@@ -97,22 +97,22 @@ COMMON_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "lotr_kit.metrics.PrometheusBeforeMiddleware",  # django-prometheus's series, less work (metrics.py)
     "lotr_kit.middleware.RequestIdMiddleware",
     # ETag on every GET and 304 for a matching If-None-Match, through the gateway too.
-    "django.middleware.http.ConditionalGetMiddleware",
+    "lotr_kit.middleware.ConditionalGetMiddleware",
     "lotr_kit.middleware.ApiPathMiddleware",
     "lotr_kit.errors.JsonErrorMiddleware",
     "lotr_kit.middleware.PrivateResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lotr_kit.admin_middleware.AdminSessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "lotr_kit.middleware.CommonMiddleware",
     "lotr_kit.admin_middleware.AdminCsrfViewMiddleware",
     "lotr_kit.admin_middleware.AdminAuthenticationMiddleware",
     "lotr_kit.admin_middleware.AdminMessageMiddleware",
     "lotr_kit.admin_middleware.AdminXFrameOptionsMiddleware",
-    "lotr_kit.metrics.PrometheusAfterMiddleware",  # django-prometheus, its series kept
+    "lotr_kit.metrics.PrometheusAfterMiddleware",
 ]
 
 # /v2/book/ and /v2/book answer the same (ApiPathMiddleware); no redirects.

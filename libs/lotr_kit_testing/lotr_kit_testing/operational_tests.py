@@ -96,6 +96,101 @@ class OperationalContract:
         assert client.post("/healthz").status_code == 405
         assert (served("200"), served("405", "POST")) == (ok + 3, refused + 1)
 
+    @pytest.mark.django_db
+    @pytest.mark.urls("lotr_kit_testing.testing_urls")
+    def test_metrics_move_the_same_samples_as_django_prometheus_itself(self, settings):
+        """lotr_kit.metrics' two middlewares stand in for django-prometheus's own pair: the same
+        requests move the same samples by the same amounts (latencies: how many, not how long)."""
+        from django.test import Client
+        from prometheus_client import REGISTRY
+
+        def samples() -> dict:
+            return {
+                (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+                for family in REGISTRY.collect()
+                if family.name.startswith("django_http")
+                for sample in family.samples
+                if not sample.name.endswith("_created")
+                and not ("latency" in sample.name and sample.name.endswith(("_bucket", "_sum")))
+            }
+
+        def moved(pair: tuple[str, str]) -> dict:
+            settings.MIDDLEWARE = [pair[0], *settings.MIDDLEWARE[1:-1], pair[1]]
+            client = Client(raise_request_exception=False)
+            before = samples()
+            client.get("/healthz")
+            client.head("/healthz", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+            client.post("/healthz", data=b'{"a": 1}', content_type="application/json")
+            client.get("/nowhere")
+            client.get("/__crash__")
+            client.get("/__stream__")
+            after = samples()
+            return {key: after[key] - before.get(key, 0.0) for key in after if after[key] != before.get(key, 0.0)}
+
+        assert settings.MIDDLEWARE[0] == "lotr_kit.metrics.PrometheusBeforeMiddleware"
+        assert settings.MIDDLEWARE[-1] == "lotr_kit.metrics.PrometheusAfterMiddleware"
+        theirs = moved(
+            (
+                "django_prometheus.middleware.PrometheusBeforeMiddleware",
+                "django_prometheus.middleware.PrometheusAfterMiddleware",
+            )
+        )
+        ours = moved(("lotr_kit.metrics.PrometheusBeforeMiddleware", "lotr_kit.metrics.PrometheusAfterMiddleware"))
+
+        assert ours == theirs
+        names = {name for name, _ in ours}
+        assert {
+            "django_http_responses_streaming_total",
+            "django_http_requests_total_by_method_total",
+            "django_http_exceptions_total_by_type_total",
+            "django_http_ajax_requests_total",
+        } <= names, names
+
+    @pytest.mark.django_db
+    @pytest.mark.urls("lotr_kit_testing.testing_urls")
+    @pytest.mark.parametrize(
+        ("ours", "djangos"),
+        [
+            ("lotr_kit.middleware.ConditionalGetMiddleware", "django.middleware.http.ConditionalGetMiddleware"),
+            ("lotr_kit.middleware.CommonMiddleware", "django.middleware.common.CommonMiddleware"),
+        ],
+    )
+    def test_the_kits_middlewares_answer_as_the_djangos_they_stand_in_for(self, settings, ours, djangos):
+        from django.test import Client
+
+        assert ours in settings.MIDDLEWARE
+        kept = list(settings.MIDDLEWARE)
+        etag = Client().get("/api/schema.json")["ETag"]
+        requests = [
+            ("get", "/api/schema.json", {}),
+            ("get", "/api/schema.json", {"HTTP_IF_NONE_MATCH": etag}),
+            ("get", "/api/schema.json", {"HTTP_IF_NONE_MATCH": '"another"'}),
+            ("get", "/api/schema.json", {"HTTP_IF_MATCH": '"another"'}),
+            ("get", "/api/schema.json", {"HTTP_IF_MODIFIED_SINCE": "Wed, 21 Oct 2015 07:28:00 GMT"}),
+            ("get", "/api/schema.json", {"HTTP_IF_UNMODIFIED_SINCE": "Wed, 21 Oct 2015 07:28:00 GMT"}),
+            ("head", "/api/schema.json", {}),
+            ("get", "/healthz", {}),
+            ("post", "/healthz", {}),
+            ("get", "/nowhere", {}),
+            ("get", "/healthz", {"HTTP_HOST": "not-allowed.example"}),
+            ("get", "/__stream__", {}),
+        ]
+
+        def answers(middleware: str) -> list:
+            settings.MIDDLEWARE = [middleware if name == ours else name for name in kept]
+            client = Client(raise_request_exception=False)
+            out = []
+            for method, path, extra in requests:
+                response = getattr(client, method)(path, **extra)
+                body = b"".join(response.streaming_content) if response.streaming else response.content
+                headers = [(name, value) for name, value in response.items() if name != "X-Request-ID"]
+                out.append((method, path, extra, response.status_code, headers, body))
+            return out
+
+        ours_answer, djangos_answer = answers(ours), answers(djangos)
+        assert ours_answer == djangos_answer
+        assert {status for *_, status, _, _ in ours_answer} >= {200, 304, 400, 404, 405, 412}
+
     @pytest.mark.urls("lotr_kit_testing.testing_urls")
     @pytest.mark.parametrize("path", ["/__crash__", "/__crash_api__"])
     def test_unexpected_faults_answer_500_json_without_a_trace(self, client, path):

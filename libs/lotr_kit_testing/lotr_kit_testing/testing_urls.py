@@ -1,5 +1,6 @@
-"""A service's own URLs plus views that fail on purpose, for tests of the 500 path."""
+"""A service's own URLs plus views that fail on purpose, for tests of the 500 path, and a streamed answer."""
 
+from django.http import StreamingHttpResponse
 from django.urls import path
 from rest_framework.views import APIView
 
@@ -16,8 +17,13 @@ class CrashApi(APIView):
         raise ZeroDivisionError("a fault inside an API view")
 
 
+def stream(request):
+    return StreamingHttpResponse(iter([b"[", b"]"]), content_type="application/json")
+
+
 urlpatterns = [
     path("__crash__", crash),
     path("__crash_api__", CrashApi.as_view()),
+    path("__stream__", stream),
     *service_urlpatterns,
 ]
