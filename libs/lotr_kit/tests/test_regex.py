@@ -3,7 +3,7 @@ under a time budget."""
 
 import pytest
 
-from lotr_kit.query.regex import RegexTimeout, regex_budget, sqlite_regexp, to_postgres
+from lotr_kit.query.regex import RegexTimeout, _matcher, regex_budget, sqlite_regexp, to_postgres
 
 
 @pytest.mark.parametrize(
@@ -30,6 +30,10 @@ def test_word_boundaries_become_postgresqls(pattern, expected):
         pytest.param("foot", "Nina Lightfoot", True, id="search-not-match"),
         pytest.param("(?i)^GAND", "Gandalf", True, id="inline-ignore-case"),
         pytest.param("^Gand$", "Gandalf", False, id="anchored"),
+        pytest.param("(?i)DALF$", "Gandalf", True, id="literal-ignore-case-anchored-end"),
+        pytest.param("(?i)éOMER", "Éomer", True, id="literal-ignore-case-beyond-ascii"),
+        pytest.param("a.c", "abc", True, id="any-character"),
+        pytest.param("a\\.c", "abc", False, id="escaped-dot"),
         pytest.param("x", None, None, id="null-value"),
         pytest.param(None, "x", None, id="null-pattern"),
     ],
@@ -41,3 +45,34 @@ def test_sqlite_regexp_searches(pattern, value, expected):
 def test_sqlite_regexp_stops_once_the_budget_is_spent():
     with regex_budget(0), pytest.raises(RegexTimeout):
         sqlite_regexp("a", "a")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "limited"),
+    [
+        ("an", False),
+        ("(?i)an", False),
+        ("^Gan", False),
+        ("(?i)^Gandalf$", False),
+        ("Bag gins", False),
+        ("a.c", True),
+        ("(a+)+$", True),
+        ("a\\.c", True),
+        ("[ab]", True),
+        ("a|b", True),
+        ("a$b", True),
+        ("^^a", True),
+    ],
+)
+def test_only_literal_patterns_skip_the_time_limit(pattern, limited):
+    assert _matcher(pattern)[1] is limited
+
+
+def test_a_pattern_that_backtracks_is_still_stopped_within_the_budget():
+    with regex_budget(0.05), pytest.raises(RegexTimeout):
+        sqlite_regexp("((.*){9}){9}[0-9]$", "Gandalf the Grey, the Grey Pilgrim, Mithrandir")
+
+
+def test_a_literal_pattern_still_stops_once_the_budget_is_spent():
+    with regex_budget(0), pytest.raises(RegexTimeout):
+        sqlite_regexp("(?i)an", "Gandalf")

@@ -31,21 +31,37 @@ def regex_budget(seconds: float):
         _deadline.reset(token)
 
 
+# Characters that make a pattern more than a literal string (anchors at its ends aside).
+_SYNTAX = frozenset(".^$*+?{}[]\\|()")
+
+
 @lru_cache(maxsize=256)
-def _compiled(pattern: str):
-    return regex.compile(pattern)
+def _matcher(pattern: str) -> tuple[regex.Pattern, bool]:
+    """The compiled pattern, and whether a search with it needs the time limit.
+
+    A literal string (most filters: /an/i, /^Gan/, /Baggins$/) is found in time linear in the
+    value, so its search runs without `timeout`, whose bookkeeping costs more than the search:
+    per character name, 2.1 µs with it and 0.7 µs without (docs/performance.md, "Fourth pass").
+    Anything else (a class, a quantifier, a group, an escape) keeps the limit."""
+    body = pattern.removeprefix("(?i)")
+    body = body.removeprefix("^")
+    body = body.removesuffix("$")
+    return regex.compile(pattern), any(char in _SYNTAX for char in body)
 
 
 def sqlite_regexp(pattern, value):
     """SQLite's REGEXP, as Django's, but bounded by the current query's budget."""
     if pattern is None or value is None:
         return None
+    compiled, limited = _matcher(pattern)
     deadline = _deadline.get()
     remaining = None if deadline is None else deadline - time.monotonic()
     if remaining is not None and remaining <= 0:
         raise RegexTimeout
+    if not limited:
+        return compiled.search(str(value)) is not None
     try:
-        return bool(_compiled(pattern).search(str(value), timeout=remaining))
+        return compiled.search(str(value), timeout=remaining) is not None
     except TimeoutError:
         raise RegexTimeout from None
 
