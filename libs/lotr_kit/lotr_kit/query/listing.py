@@ -5,7 +5,7 @@ its regexes within LOTR_REGEX_TIMEOUT_MS and turns what the database says about 
 
 import random
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from django.conf import settings
 from django.db import DataError, OperationalError, connection, transaction
@@ -40,9 +40,14 @@ def _regex_guard(query: Query):
     seconds = settings.LOTR_REGEX_TIMEOUT_MS / 1000
     deadline = time.monotonic() + seconds
     first = regexes[0]
+    # PostgreSQL's limit is the statement_timeout of a transaction of the query's own (SET LOCAL).
+    # SQLite's is the REGEXP function's budget, and a transaction there would take the database's
+    # one write lock (IMMEDIATE: settings.SQLITE_OPTIONS), so every regex read would wait for
+    # every other one and for any writer.
+    postgresql = connection.vendor == "postgresql"
     try:
-        with transaction.atomic(), regex_budget(seconds):
-            if connection.vendor == "postgresql":
+        with transaction.atomic() if postgresql else nullcontext(), regex_budget(seconds):
+            if postgresql:
                 with connection.cursor() as cursor:
                     cursor.execute(f"SET LOCAL statement_timeout = {int(settings.LOTR_REGEX_TIMEOUT_MS)}")
             yield
