@@ -31,8 +31,9 @@ def paginate(query: Query, queryset: QuerySet | sql.Rows, resource: Resource) ->
 
 @contextmanager
 def _regex_guard(query: Query):
-    """Run a query with regexes in a savepoint, within LOTR_REGEX_TIMEOUT_MS; turn what the
-    database says about a pattern (too slow, or not valid in its dialect) into a 400."""
+    """Run a query with regexes within LOTR_REGEX_TIMEOUT_MS (on PostgreSQL in a transaction of
+    its own, for its statement_timeout); turn what the database says about a pattern (too slow,
+    or not valid in its dialect) into a 400."""
     regexes = query.regexes
     if not regexes:
         yield
