@@ -25,6 +25,9 @@ from lotr_devstack import GatewayProcess, Process, free_port, nginx_binary  # no
 
 PATH = "/v2/character?race=Hobbit&sort=name:asc&limit=10&page=3"
 
+# About the size of that page (2.4 KB): what nginx copies is the same whatever the bytes.
+BODY = b'{"docs":[' + b'{"_id":"5cd99d4bde30eff6ebccfc15","name":"Frodo Baggins"},' * 42 + b"{}]}"
+
 # Appended to bench/static-nginx.conf's server block.
 ORIGIN = "location / { try_files /character.json =404; }"  # every URI: the same bytes
 BARE_CACHE = """
@@ -54,14 +57,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=6)
     args = parser.parse_args()
     load = {"seconds": args.seconds, "connections": 32, "threads": 2}
-    # About the size of that page (2.4 KB): what nginx copies is the same whatever the bytes.
-    body = b'{"docs":[' + b'{"_id":"5cd99d4bde30eff6ebccfc15","name":"Frodo Baggins"},' * 42 + b"{}]}"
     started = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         tmp.chmod(0o755)
         try:
-            static, static_port = static_baseline(body, tmp / "static")
+            static, static_port = static_baseline(BODY, tmp / "static")
             started.append(static)
             template = (REPO / "bench" / "static-nginx.conf").read_text()
             origin_port, cache_port = free_port(), free_port()
