@@ -21,7 +21,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import cpu_seconds, static_baseline, wrk  # noqa: E402
 
-from tests.stack import GatewayProcess  # noqa: E402
+from lotr_devstack import GatewayProcess  # noqa: E402
 
 PATH = "/v2/character?race=Hobbit&sort=name:asc&limit=10&page=3"
 BUFFERED = "lotr_json buffer=64k flush=1s;"
@@ -66,6 +66,7 @@ def main() -> None:
             started.append(start_gateway(tmp / "devnull", True, log="/dev/null"))
             body = requests.get(f"{started[0].url}{PATH}", timeout=10).content
             static, port = static_baseline(body, tmp / "static")
+            started.append(static)
             urls = {
                 "static file": f"http://127.0.0.1:{port}/character.json",
                 "gateway, buffered log": f"{started[0].url}{PATH}",
@@ -74,7 +75,7 @@ def main() -> None:
             }
             for url in urls.values():  # fill the caches
                 wrk(url, seconds=1, connections=4, threads=1)
-            masters = {"static file": static.pid, "gateway, buffered log": started[0].process.pid}
+            masters = {"static file": static.process.pid, "gateway, buffered log": started[0].process.pid}
             masters["gateway, unbuffered log"] = started[1].process.pid
             masters["gateway, log to /dev/null"] = started[2].process.pid
             runs = {name: [] for name in urls}
@@ -85,8 +86,6 @@ def main() -> None:
                     result = wrk(url, **load)
                     runs[name].append(result["rps"])
                     cpu[name].append(1e6 * (cpu_seconds(masters[name]) - before) / result["requests"])
-            static.terminate()
-            static.wait()
         finally:
             for process in started:
                 process.stop()
