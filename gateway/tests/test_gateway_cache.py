@@ -22,7 +22,7 @@ def test_an_entry_refreshed_after_its_ttl_is_what_the_next_hits_serve(start_gate
             assert response.status_code == 200, response.text
             return response.json()["docs"][0]["name"], response.headers["X-Cache-Status"]
 
-        before = [name_and_cache_status() for _ in range(12)]  # both workers open the file
+        before = [name_and_cache_status() for _ in range(12)]  # new connections: either worker answers
         origin.docs["book"][0]["name"] = "The Fellowship, Refreshed"
         time.sleep(2.5)  # past the TTL (nginx counts whole seconds)
         # The first read after it answers from the expired copy and refreshes it in the background.
