@@ -1,8 +1,9 @@
 """Where the uncached filtered list's floor is: what each layer under it costs, next to the peer.
 
-    LOTR_DATA_DIR=... .venv/bin/python bench/floor.py [--rounds 4] [--seconds 5]
+    LOTR_DATA_DIR=... .venv/bin/python bench/floor.py [--rounds 4] [--seconds 5] [--database sqlite]
 
-Starts what `make bench` starts on PostgreSQL (bench/run.py's start_stack: every service with
+Starts what `make bench` starts on one database, PostgreSQL unless `--database sqlite` says
+otherwise (bench/run.py's start_stack: every service with
 the full data, the plain DRF peer on the same data, the gateways), then serves the bytes of
 /v2/character?race=Hobbit&sort=name:asc&limit=10&page=3 four ways, each with the same workers
 and threads under granian:
@@ -26,7 +27,8 @@ Everything is loaded in turn, round after round (wrk, 2 threads, 32 connections)
 shifted by one each round, so that whatever else loads the machine falls on all alike; every
 rate is a share of the same round's static baseline and a multiple of the same round's peer.
 Beside it the CPU time per request, from /proc, of the processes that served it: the server's
-workers, the gateway's nginx workers, and the PostgreSQL backends of the two databases. It
+workers, the gateway's nginx workers, and the PostgreSQL backends of the two databases (on
+SQLite the database's work is the server's own, in its workers). It
 depends far less than req/s on what else runs; the peer's total over a target's ("x peer by
 CPU") is the ratio of their rates were CPU all that limits them (wrk's share aside).
 
@@ -214,6 +216,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", default=os.environ.get("SERVER_WORKERS", "2"))
+    parser.add_argument("--database", default="postgresql", choices=["postgresql", "sqlite"])
     parser.add_argument("--json", type=Path, help="also write every round's figures to this file")
     args = parser.parse_args()
     data_dir = Path(os.environ.get("LOTR_DATA_DIR") or REPO / "data" / "one-api")
@@ -225,17 +228,21 @@ def main() -> None:
     tmp.chmod(0o755)
     load = {"seconds": args.seconds, "connections": args.connections, "threads": 2}
     print(code_under_test(), flush=True)
-    stack = start_stack("postgresql", tmp / "postgresql", args, data_dir, pg)
+    stack = start_stack(args.database, tmp / args.database, args, data_dir, pg)
     try:
         floor = start_floor(stack, tmp)
         static, static_port = static_baseline(floor["body"], tmp / "static-nginx")
         stack["started"].append(static)
         targets = {STATIC: (f"http://127.0.0.1:{static_port}", static.process.pid, None), **floor["targets"]}
         paths = {name: {STATIC: "/character.json", PEER: PEER_PATH}.get(name, BASELINE_PATH) for name in targets}
-        databases = {
-            database_name(stack["processes"]["character"].env["DATABASE_URL"]),
-            database_name(stack["peer"].env["DATABASE_URL"]),
-        }
+        databases = (
+            {
+                database_name(stack["processes"]["character"].env["DATABASE_URL"]),
+                database_name(stack["peer"].env["DATABASE_URL"]),
+            }
+            if args.database == "postgresql"
+            else set()  # SQLite runs inside the servers' workers
+        )
         for name, (base, _, _) in targets.items():
             wrk(f"{base}{paths[name]}", seconds=1, connections=8, threads=1)  # warm up
         rounds = {name: [] for name in targets}
@@ -278,10 +285,11 @@ def report(rounds: dict[str, list[dict]], args) -> str:
 
     lines = [
         f"{args.rounds} rounds of {args.seconds} s, wrk 2 threads / {args.connections} connections, "
-        f"{args.workers} granian workers x {THREADS} threads for every server, PostgreSQL",
+        f"{args.workers} granian workers x {THREADS} threads for every server, {args.database}",
         "",
         "| served by | req/s per round | % of static, per round | x peer, per round | p99 ms (median) "
-        "| CPU µs per request: server + gateway + PostgreSQL = total (medians) | x peer by CPU (median) | non-2xx |",
+        "| CPU µs per request: server + gateway + PostgreSQL backends = total (medians) "
+        "| x peer by CPU (median) | non-2xx |",
         "|---|---|---|---|---:|---|---:|---:|",
     ]
     for name, results in rounds.items():
