@@ -22,15 +22,13 @@ the same round, and CPU per request, much less.
 """
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from floor import BackendCpu, database_name  # noqa: E402  bench/floor.py, beside this script
-from run import GANDALF, REPO, cpu_seconds, start_stack, stop, wrk  # noqa: E402
+from floor import Rounds  # noqa: E402  bench/floor.py, beside this script
+from run import GANDALF, stop, wrk  # noqa: E402
 
 CROSS = "character quotes (2 services), gateway"
 PAGE = "quote page, gateway"
@@ -47,57 +45,34 @@ PARTS = ("character", "movie", "gateway", "database")
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=4)
-    parser.add_argument("--seconds", type=int, default=5)
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--workers", default=os.environ.get("SERVER_WORKERS", "2"))
-    parser.add_argument("--database", default="postgresql", choices=["postgresql", "sqlite"])
-    args = parser.parse_args()
-    data_dir = Path(os.environ.get("LOTR_DATA_DIR") or REPO / "data" / "one-api")
-    if not (data_dir / "quotes.csv").is_file():
-        sys.exit(f"No dataset at {data_dir}: set LOTR_DATA_DIR to the full One API CSVs.")
-    pg = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-    os.environ.setdefault("BENCH_DB_PREFIX", "lotr_cross")  # not make bench's databases
-    tmp = Path(tempfile.mkdtemp(prefix="lotr-cross-"))
-    tmp.chmod(0o755)
-    load = {"seconds": args.seconds, "connections": args.connections, "threads": 2}
-    stack = start_stack(args.database, tmp / args.database, args, data_dir, pg)
+    rounds_of = Rounds(parser, "cross")
+    stack = rounds_of.start_stack()
     try:
         processes = stack["processes"]
         gateway = stack["gateways"]["uncached"]
         bases = {"gateway": gateway.url, "character": processes["character"].url, "movie": processes["movie"].url}
-        pids = {
+        servers = {
             "character": processes["character"].process.pid,
             "movie": processes["movie"].process.pid,
             "gateway": gateway.process.pid,
         }
-        databases = (
-            {database_name(processes[s].env["DATABASE_URL"]) for s in ("character", "movie")}
-            if args.database == "postgresql"
-            else set()
-        )
+        databases = rounds_of.backend_databases([processes["character"], processes["movie"]])
         for _, where, path in TARGETS:
             wrk(f"{bases[where]}{path}", seconds=1, connections=8, threads=1)  # warm up
         rounds: dict[str, list[dict]] = {name: [] for name, _, _ in TARGETS}
-        for number in range(args.rounds):
+        for number in range(rounds_of.args.rounds):
             shift = number % len(TARGETS)
             for name, where, path in TARGETS[shift:] + TARGETS[:shift]:
-                before = {part: cpu_seconds(pid) for part, pid in pids.items()}
-                with BackendCpu(databases) as backends:
-                    result = wrk(f"{bases[where]}{path}", **load)
-                served = max(result["requests"], 1)
-                cpu = {part: 1e6 * (cpu_seconds(pid) - before[part]) / served for part, pid in pids.items()}
-                cpu["database"] = 1e6 * backends.seconds / served
-                result["cpu_us"] = cpu
+                result = rounds_of.measure(f"{bases[where]}{path}", servers, databases)
                 rounds[name].append(result)
                 print(
                     f"round {number + 1} {name:58} {result['rps']:7.0f} rps  p99 {result['p99_ms']:7.2f} ms  "
-                    f"cpu {sum(cpu.values()):6.0f} us/request  non-2xx {result['non_2xx']}",
+                    f"cpu {sum(result['cpu_us'].values()):6.0f} us/request  non-2xx {result['non_2xx']}",
                     flush=True,
                 )
     finally:
         stop(stack)
-    print(report(rounds, args))
+    print(report(rounds, rounds_of.args))
 
 
 def report(rounds: dict[str, list[dict]], args) -> str:

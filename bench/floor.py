@@ -210,39 +210,62 @@ def start_floor(stack: dict, folder: Path) -> dict:
     return {"targets": targets, "body": body}
 
 
+class Rounds:
+    """What a script of alternating rounds shares: its options (rounds, load, workers, database),
+    the dataset, and a stack as `make bench` starts it, in databases of the script's own."""
+
+    def __init__(self, parser: argparse.ArgumentParser, name: str):
+        parser.add_argument("--rounds", type=int, default=4)
+        parser.add_argument("--seconds", type=int, default=5)
+        parser.add_argument("--connections", type=int, default=32)
+        parser.add_argument("--workers", default=os.environ.get("SERVER_WORKERS", "2"))
+        parser.add_argument("--database", default="postgresql", choices=["postgresql", "sqlite"])
+        self.args = parser.parse_args()
+        self.data_dir = Path(os.environ.get("LOTR_DATA_DIR") or REPO / "data" / "one-api")
+        if not (self.data_dir / "quotes.csv").is_file():
+            sys.exit(f"No dataset at {self.data_dir}: set LOTR_DATA_DIR to the full One API CSVs.")
+        os.environ.setdefault("BENCH_DB_PREFIX", f"lotr_{name}")  # not make bench's databases
+        self.tmp = Path(tempfile.mkdtemp(prefix=f"lotr-{name}-"))
+        self.tmp.chmod(0o755)
+        self.load = {"seconds": self.args.seconds, "connections": self.args.connections, "threads": 2}
+
+    def start_stack(self) -> dict:
+        pg = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+        return start_stack(self.args.database, self.tmp / self.args.database, self.args, self.data_dir, pg)
+
+    def backend_databases(self, processes) -> set[str]:
+        """The PostgreSQL databases of these processes (none on SQLite: it runs in their workers)."""
+        if self.args.database != "postgresql":
+            return set()
+        return {database_name(process.env["DATABASE_URL"]) for process in processes}
+
+    def measure(self, url: str, servers: dict[str, int], databases: set[str]) -> dict:
+        """wrk's figures for `url`, and the CPU time per request of each of `servers` (a name
+        for each granian or nginx master's pid) and of the databases' backends ("database")."""
+        before = {name: cpu_seconds(pid) for name, pid in servers.items()}
+        with BackendCpu(databases) as backends:
+            result = wrk(url, **self.load)
+        served = max(result["requests"], 1)
+        cpu = {name: 1e6 * (cpu_seconds(pid) - before[name]) / served for name, pid in servers.items()}
+        cpu["database"] = 1e6 * backends.seconds / served
+        result["cpu_us"] = cpu
+        return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=4)
-    parser.add_argument("--seconds", type=int, default=5)
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--workers", default=os.environ.get("SERVER_WORKERS", "2"))
-    parser.add_argument("--database", default="postgresql", choices=["postgresql", "sqlite"])
     parser.add_argument("--json", type=Path, help="also write every round's figures to this file")
-    args = parser.parse_args()
-    data_dir = Path(os.environ.get("LOTR_DATA_DIR") or REPO / "data" / "one-api")
-    if not (data_dir / "quotes.csv").is_file():
-        sys.exit(f"No dataset at {data_dir}: set LOTR_DATA_DIR to the full One API CSVs.")
-    pg = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-    os.environ.setdefault("BENCH_DB_PREFIX", "lotr_floor")  # not make bench's databases
-    tmp = Path(tempfile.mkdtemp(prefix="lotr-floor-"))
-    tmp.chmod(0o755)
-    load = {"seconds": args.seconds, "connections": args.connections, "threads": 2}
+    rounds_of = Rounds(parser, "floor")
+    args, load = rounds_of.args, rounds_of.load
     print(code_under_test(), flush=True)
-    stack = start_stack(args.database, tmp / args.database, args, data_dir, pg)
+    stack = rounds_of.start_stack()
     try:
-        floor = start_floor(stack, tmp)
-        static, static_port = static_baseline(floor["body"], tmp / "static-nginx")
+        floor = start_floor(stack, rounds_of.tmp)
+        static, static_port = static_baseline(floor["body"], rounds_of.tmp / "static-nginx")
         stack["started"].append(static)
         targets = {STATIC: (f"http://127.0.0.1:{static_port}", static.process.pid, None), **floor["targets"]}
         paths = {name: {STATIC: "/character.json", PEER: PEER_PATH}.get(name, BASELINE_PATH) for name in targets}
-        databases = (
-            {
-                database_name(stack["processes"]["character"].env["DATABASE_URL"]),
-                database_name(stack["peer"].env["DATABASE_URL"]),
-            }
-            if args.database == "postgresql"
-            else set()  # SQLite runs inside the servers' workers
-        )
+        databases = rounds_of.backend_databases([stack["processes"]["character"], stack["peer"]])
         for name, (base, _, _) in targets.items():
             wrk(f"{base}{paths[name]}", seconds=1, connections=8, threads=1)  # warm up
         rounds = {name: [] for name in targets}
@@ -251,16 +274,9 @@ def main() -> None:
             shift = number % len(names)
             for name in names[shift:] + names[:shift]:
                 base, server, gateway = targets[name]
-                before = cpu_seconds(server), cpu_seconds(gateway) if gateway else 0.0
-                with BackendCpu(databases) as backends:
-                    result = wrk(f"{base}{paths[name]}", **load)
-                after = cpu_seconds(server), cpu_seconds(gateway) if gateway else 0.0
-                served = max(result["requests"], 1)
-                result["cpu_us"] = {
-                    "server": 1e6 * (after[0] - before[0]) / served,
-                    "gateway": 1e6 * (after[1] - before[1]) / served,
-                    "database": 1e6 * backends.seconds / served,
-                }
+                servers = {"server": server, "gateway": gateway} if gateway else {"server": server}
+                result = rounds_of.measure(f"{base}{paths[name]}", servers, databases)
+                result["cpu_us"].setdefault("gateway", 0.0)
                 result["cpu_us"]["total"] = sum(result["cpu_us"].values())
                 rounds[name].append(result)
                 print(
