@@ -5,9 +5,9 @@ the hot path of /v2/character/{id}/quote and of API-key checks, and requests' se
 adapter layers cost about 0.4 ms of CPU a call here (bench/), as much as the call itself.
 """
 
-import json
 from dataclasses import dataclass
 
+import orjson
 import urllib3
 from urllib3.exceptions import HTTPError
 from urllib3.util.retry import Retry
@@ -26,7 +26,7 @@ class ServiceResponse:
     headers: dict[str, str]  # names in lower case
 
     def json(self):
-        return json.loads(self.content)
+        return orjson.loads(self.content)
 
 
 class ServiceClient:

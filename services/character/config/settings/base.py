@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from lotr_kit.env import env_str
+from lotr_kit.env import env_float, env_str
 from lotr_kit.settings import *  # noqa: F403  shared defaults, see libs/lotr_kit/lotr_kit/settings.py
 from lotr_kit.settings import COMMON_APPS, database_from_env, spectacular_settings
 
@@ -31,6 +31,9 @@ SPECTACULAR_SETTINGS = spectacular_settings(
 
 # The movie service answers /v2/character/{id}/quote; a slow or absent one means a 503.
 MOVIE_SERVICE_URL = env_str("MOVIE_SERVICE_URL", "http://127.0.0.1:8002")
+# How long a character found in the table is trusted for its quotes while the movie service's
+# answer vouches for it (characters.selectors.SeenCharacters): characters change only on import or sync.
+LOTR_SEEN_CHARACTER_SECONDS = env_float("LOTR_SEEN_CHARACTER_SECONDS", 300.0)
 
 # Events (docs/events.md): this service's worker consumes lotr.character.events; on user.deleted it
 # deletes the user's rows of these models and refuses the user's tokens from then on.
