@@ -1,4 +1,5 @@
-"""The kit's own unit tests (the query engine, the health probe): no service, no database, no network.
+"""The kit's own unit tests (the query engine, the health probe, the service client): no service, no
+database; the client talks to an HTTP server of its test's own on loopback.
 
 Django is configured here with just enough to name a PostgreSQL backend (the reference
 dialect of the SQL snapshots: quoting, collations); nothing ever connects to it.
