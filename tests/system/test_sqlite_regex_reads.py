@@ -32,7 +32,7 @@ def character(tmp_path_factory, data_dir):
     process.stop()
 
 
-@pytest.mark.parametrize("query", ["name=/an/i", "name=/^ga.d/i", "race=Hobbit&name=/^b/i"])
+@pytest.mark.parametrize("query", ["name=/an/i", "name=/^ga.d/i", "race=Hobbit&name=/^s/i"])
 def test_a_regex_read_answers_while_another_connection_holds_the_write_lock(character, query):
     url = f"{character.url}/v2/character?{query}"
     expected = requests.get(url, timeout=30)
