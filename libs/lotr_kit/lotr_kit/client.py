@@ -55,6 +55,10 @@ class _Unanswered(Exception):
         self.retry = retry
 
 
+class _Stale(Exception):
+    """A kept connection the other side had closed: nothing was answered on it."""
+
+
 class ServiceClient:
     def __init__(self, base_url: str, *, connect_timeout: float, read_timeout: float, retries: int = 2):
         self.base_url = base_url.rstrip("/")
@@ -145,7 +149,3 @@ class ServiceClient:
             content=content,
             headers={name.lower(): value for name, value in response.getheaders()},
         )
-
-
-class _Stale(Exception):
-    """A kept connection the other side had closed: nothing was answered on it."""

@@ -21,7 +21,14 @@ from lotr_kit.views import (
 
 from .movies import character_quotes
 from .resources import CHARACTER, QUOTE
-from .selectors import character_exists, character_list, characters_by_id, seen_characters
+from .selectors import (
+    character_exists,
+    character_list,
+    character_seen,
+    characters_by_id,
+    forget_character,
+    remember_character,
+)
 from .services import character_favorites
 
 
@@ -51,15 +58,14 @@ class CharacterQuoteListApi(ResourceApi):
     def get(self, request, id):
         keys = parse_expand(request.query_params, ("character", "movie"))
         character_id = object_id_or_404(id)
-        # A character seen before costs no lookup here when the movie service's answer vouches
-        # for it (a page with its quotes); any other answer is checked against the table, so
-        # every answer is the one a lookup first would give (bench/cross_service.py: the lookup
-        # was about a sixth of this service's CPU on the route).
-        seen = character_id in seen_characters
+        # A character seen before costs no lookup (a PostgreSQL round trip) when the movie
+        # service's answer vouches for it (a page with its quotes); any other answer is checked
+        # against the table, so every answer is the one a lookup first would give.
+        seen = character_seen(character_id=character_id)
         if not seen:
             if not character_exists(character_id=character_id):
                 raise Http404
-            seen_characters.add(character_id)
+            remember_character(character_id=character_id)
         query_string = request.META.get("QUERY_STRING", "")
         if "character" in keys:
             # The movie service expands the rest; the character here is this service's own row.
@@ -90,7 +96,7 @@ class CharacterQuoteListApi(ResourceApi):
     def check_still_there(character_id: str) -> None:
         """A 404 for a character seen before that the table no longer holds."""
         if not character_exists(character_id=character_id):
-            seen_characters.discard(character_id)
+            forget_character(character_id=character_id)
             raise Http404
 
 

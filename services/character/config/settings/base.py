@@ -32,7 +32,7 @@ SPECTACULAR_SETTINGS = spectacular_settings(
 # The movie service answers /v2/character/{id}/quote; a slow or absent one means a 503.
 MOVIE_SERVICE_URL = env_str("MOVIE_SERVICE_URL", "http://127.0.0.1:8002")
 # How long a character found in the table is trusted for its quotes while the movie service's
-# answer vouches for it (characters.selectors.SeenCharacters): characters change only on import or sync.
+# answer vouches for it (characters.selectors.character_seen): characters change only on import or sync.
 LOTR_SEEN_CHARACTER_SECONDS = env_float("LOTR_SEEN_CHARACTER_SECONDS", 300.0)
 
 # Events (docs/events.md): this service's worker consumes lotr.character.events; on user.deleted it
